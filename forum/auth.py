@@ -1,0 +1,54 @@
+"""Who is asking: session loading, the sign-in gate and the session version check."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from forum.errors import wants_json
+from forum.extensions import db, login_manager
+from forum.models import User, utcnow
+from forum.policy import AnonymousActor
+
+#: Endpoints anyone may reach without signing in.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.healthz", "main.readyz", "static"})
+
+
+def load_user(session_id: str) -> User | None:
+    """Load the user for ``id:version``; a stale version means the session was ended."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
+    if user is None or user.session_version != int(version) or not user.is_active:
+        return None
+    return user
+
+
+def unauthorized() -> Response | tuple[dict, int]:
+    if wants_json():
+        return {"error": {"code": 401, "message": "Sign in to continue."}}, 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def require_sign_in() -> Response | tuple[dict, int] | None:
+    """Gate every request but the public ones behind a signed-in, active member."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return unauthorized()
+    return None
+
+
+def register_auth(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+    login_manager.anonymous_user = AnonymousActor
+    login_manager.session_protection = "basic"
+    app.before_request(require_sign_in)
+
+
+def touch_last_seen(user: User) -> None:
+    user.last_seen_at = utcnow()

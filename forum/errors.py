@@ -1,0 +1,98 @@
+"""Map errors to pages or JSON in one place."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from forum.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class ServiceError(Exception):
+    """A rule refused the action; ``field`` names the form field to attach it to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > 0
+
+
+def _render(error: HTTPException) -> tuple[Response | str, int]:
+    code = error.code or 500
+    if wants_json():
+        return {"error": {"code": code, "name": error.name, "message": error.description}}, code
+    template = f"errors/{code}.html" if code in (403, 404, 413, 429) else "errors/generic.html"
+    return render_template(template, error=error, code=code), code
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    if error.code is not None and error.code < 400:
+        return error  # redirects raised as exceptions pass through untouched
+    return _render(error)
+
+
+def handle_database_unavailable(error: OperationalError) -> tuple[Response | str, int]:
+    db.session.rollback()
+    log.warning("database unavailable: %s", type(error.orig).__name__)
+    unavailable = ServiceUnavailable(
+        "The forum's database is busy or restarting. Please try again in a moment; "
+        "nothing you sent was saved."
+    )
+    body, code = _render(unavailable)
+    response = Response(body) if isinstance(body, str) else body
+    return response, code
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    log.exception("unhandled error")
+    db.session.rollback()
+    return _render_500()
+
+
+def _render_500() -> tuple[Response | str, int]:
+    from werkzeug.exceptions import InternalServerError
+
+    return _render(InternalServerError())
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+    error.description = (
+        "This form had expired or did not come from this site, so nothing was saved. "
+        "Go back, reload the page and send it again (copy your text first if it is long)."
+    )
+    return _render(error)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(Exception, handle_unexpected)
+
+    @app.after_request
+    def add_retry_after(response: Response) -> Response:
+        if response.status_code == 503:
+            response.headers.setdefault("Retry-After", "5")
+        return response
+
+
+def attach_to_form(form: object, error: ServiceError) -> None:
+    """Show a service's refusal on the form field it concerns (or the form as a whole)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)  # type: ignore[attr-defined]

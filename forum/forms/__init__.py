@@ -1,0 +1,1 @@
+"""WTForms classes: shape validation only, no database look-ups."""

@@ -1,0 +1,32 @@
+"""Categories group threads; some are for staff only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.models.base import Base
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    #: Invisible (404) to anyone who is not staff, everywhere.
+    is_staff_only: Mapped[bool] = mapped_column(default=False)
+    # Denormalised by services so the home page is one query.
+    thread_count: Mapped[int] = mapped_column(default=0)
+    post_count: Mapped[int] = mapped_column(default=0)
+    last_post_at: Mapped[datetime | None]
+    last_thread_id: Mapped[int | None]
+    last_thread_title: Mapped[str] = mapped_column(String(200), default="")
+    last_poster_name: Mapped[str] = mapped_column(String(80), default="")
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"

@@ -1,0 +1,45 @@
+"""Threads: a title and an ordered run of posts in one category."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.models.base import Base, utcnow
+from forum.models.category import Category
+
+
+class Thread(Base):
+    __tablename__ = "threads"
+    __table_args__ = (
+        Index("ix_threads_category_listing", "category_id", "is_pinned", "last_post_at"),
+        Index("ix_threads_last_post_at", "last_post_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Kept so history reads well after the author's account is anonymised.
+    author_name: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200))
+    is_pinned: Mapped[bool] = mapped_column(default=False)
+    is_locked: Mapped[bool] = mapped_column(default=False)
+    #: Visible replies (posts after the first that are not deleted).
+    reply_count: Mapped[int] = mapped_column(default=0)
+    #: Highest post_number handed out; the next post gets this plus one.
+    last_post_number: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_poster_name: Mapped[str] = mapped_column(String(80), default="")
+    #: Set when the opening post is deleted before anyone replied.
+    deleted_at: Mapped[datetime | None]
+
+    category: Mapped[Category] = relationship(lazy="raise_on_sql")
+
+    def __repr__(self) -> str:
+        return f"<Thread {self.id} {self.title!r}>"

@@ -1,0 +1,72 @@
+"""Members and staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from forum.models.base import Base, utcnow
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased by the services, so uniqueness holds whatever the case typed.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: @handle for mentions and profile URLs, lower-case.
+    username: Mapped[str] = mapped_column(String(30), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    #: argon2id; NULL until an invited member sets a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER)
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    alliance: Mapped[str] = mapped_column(String(80), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    #: Conflict-of-interest declaration, shown beside the member's posts.
+    interests: Mapped[str] = mapped_column(String(500), default="")
+    #: Bumped to end every session at once (sign out everywhere, password change, suspension).
+    session_version: Mapped[int] = mapped_column(default=1)
+    post_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime | None]
+    email_verified_at: Mapped[datetime | None]
+    deactivated_at: Mapped[datetime | None]
+
+    # Flask-Login protocol ---------------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None and self.password_hash is not None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """Session identity: id plus session version, so bumping the version signs out."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.display_name.split() if p[:1].isalnum()]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} @{self.username} {self.role}>"

@@ -1,0 +1,158 @@
+"""The read side: selects with eager loading and the visibility rules applied in SQL."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+from werkzeug.exceptions import NotFound
+
+from forum.extensions import db
+from forum.models import Category, Post, Thread, User
+from forum.policy import (
+    Actor,
+    can_view_category,
+    can_view_thread,
+    visible_categories_clause,
+    visible_threads_clause,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _page_or_404(number: int, per_page: int, total: int) -> int:
+    if number > max(1, math.ceil(total / per_page)):
+        raise NotFound("There is no such page.")
+    return (number - 1) * per_page
+
+
+def visible_categories(actor: Actor) -> Sequence[Category]:
+    """Categories the actor may see, in their display order."""
+    stmt = select(Category).where(visible_categories_clause(actor))
+    return db.session.scalars(stmt.order_by(Category.position, Category.name)).all()
+
+
+def get_category_or_404(slug: str, actor: Actor) -> Category:
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    if category is None or not can_view_category(actor, category):
+        raise NotFound("That category does not exist, or you cannot see it.")
+    return category
+
+
+def _threads_with_category(actor: Actor) -> Select[tuple[Thread]]:
+    return (
+        select(Thread)
+        .join(Thread.category)
+        .options(contains_eager(Thread.category))
+        .where(visible_threads_clause(actor))
+    )
+
+
+def latest_threads(actor: Actor, limit: int = 10) -> Sequence[Thread]:
+    stmt = _threads_with_category(actor).order_by(Thread.last_post_at.desc()).limit(limit)
+    return db.session.scalars(stmt).all()
+
+
+def category_threads(category: Category, actor: Actor, number: int, per_page: int) -> Page[Thread]:
+    """One page of a category's threads: pinned first, then by latest activity."""
+    where = (Thread.category_id == category.id, Thread.deleted_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(Thread).where(*where)) or 0
+    offset = _page_or_404(number, per_page, total)
+    stmt = (
+        select(Thread)
+        .where(*where)
+        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .offset(offset)
+        .limit(per_page)
+    )
+    threads = db.session.scalars(stmt).all()
+    for thread in threads:
+        thread.category = category
+    return Page(threads, number, per_page, total)
+
+
+def get_thread_or_404(thread_id: int, actor: Actor) -> Thread:
+    stmt = select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
+    thread = db.session.scalar(stmt)
+    if thread is None or not can_view_thread(actor, thread):
+        raise NotFound("That thread does not exist, or you cannot see it.")
+    return thread
+
+
+def thread_posts(thread: Thread, number: int, per_page: int) -> Page[Post]:
+    """One page of a thread's posts with their authors, in order."""
+    total = thread.last_post_number
+    offset = _page_or_404(number, per_page, total)
+    stmt = (
+        select(Post)
+        .options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id)
+        .order_by(Post.post_number)
+        .offset(offset)
+        .limit(per_page)
+    )
+    posts = db.session.scalars(stmt).all()
+    for post in posts:
+        post.thread = thread
+    return Page(posts, number, per_page, total)
+
+
+def page_of_post(post: Post, per_page: int) -> int:
+    return (post.post_number - 1) // per_page + 1
+
+
+def get_post_or_404(post_id: int, actor: Actor) -> Post:
+    stmt = (
+        select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+        .where(Post.id == post_id)
+    )
+    post = db.session.scalar(stmt)
+    if post is None or not can_view_thread(actor, post.thread):
+        raise NotFound("That post does not exist, or you cannot see it.")
+    return post
+
+
+def get_user_or_404(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise NotFound("No member has that username.")
+    return user
+
+
+def recent_posts_by(user: User, actor: Actor, limit: int = 10) -> Sequence[Post]:
+    """A member's latest visible posts, with their threads, for the profile page."""
+    stmt = (
+        select(Post)
+        .join(Post.thread)
+        .join(Thread.category)
+        .options(contains_eager(Post.thread).contains_eager(Thread.category))
+        .where(Post.author_id == user.id, Post.deleted_at.is_(None), visible_threads_clause(actor))
+        .order_by(Post.created_at.desc())
+        .limit(limit)
+    )
+    return db.session.scalars(stmt).all()

@@ -1,0 +1,1 @@
+"""Blueprints: the HTTP edge. Load, check, act, commit once, respond."""

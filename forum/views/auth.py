@@ -1,0 +1,83 @@
+"""Signing in and out, and the member's own account security."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from forum.errors import ServiceError, attach_to_form
+from forum.extensions import db, limiter
+from forum.forms.auth import ChangePasswordForm, LoginForm
+from forum.security import safe_next_url
+from forum.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = "That email address and password do not match an active account."
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> str | Response:
+    next_url = safe_next_url(request.args.get("next"), url_for("main.index"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(
+            form.email.data, form.password.data, ip=request.remote_addr or ""
+        )
+        db.session.commit()
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(next_url)
+        form.form_errors.append(SIGN_IN_FAILED)
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+def account() -> str:
+    return render_template("auth/account.html", password_form=ChangePasswordForm())
+
+
+@bp.post("/account/password")
+def change_password() -> str | Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user,
+                current_user,
+                current=form.current_password.data,
+                new=form.password.data,
+            )
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)
+            flash("Your password has changed. Other devices have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=form), 422
+
+
+@bp.post("/account/sign-out-everywhere")
+def sign_out_everywhere() -> Response:
+    accounts.end_all_sessions(current_user, current_user)
+    db.session.commit()
+    logout_user()
+    flash("You have been signed out on every device.", "success")
+    return redirect(url_for("auth.login"))
