@@ -1,0 +1,102 @@
+# Developer and CI entry points. GNU make; a fresh machine needs only python3, make and npm
+# (and apt-get as root, for Chromium). `make help` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+FLASK := $(VENV)/bin/flask --app wsgi
+
+# The database- and Redis-dependent tests, run again against real servers by `make test-services`.
+FORUM_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+FORUM_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: help setup run test test-services lint format clean distclean
+
+help:
+	@echo "make run            set up, migrate, seed demo data once, serve on http://127.0.0.1:$${PORT:-5000}"
+	@echo "make test           set up, lint, then the whole test suite (browser tests included)"
+	@echo "make test-services  database/Redis tests against PostgreSQL and Redis"
+	@echo "                    (FORUM_TEST_DATABASE_URL, FORUM_TEST_REDIS_URL override the defaults)"
+	@echo "make lint           ruff check and ruff format --check"
+	@echo "make format         ruff check --fix and ruff format"
+	@echo "make setup          virtualenv, axe-core and Chromium only"
+	@echo "make clean          caches; make distclean also removes .venv and node_modules"
+
+setup: $(VENV_STAMP) $(NODE_STAMP) $(CHROMIUM)
+
+# Re-installs whenever a requirements file changes.
+$(VENV_STAMP): $(wildcard requirements*.txt)
+	@echo "--- installing Python packages into $(VENV)"
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@# The filter drops a local pip setting's noise about package folders a machine lacks.
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@touch $@
+
+# axe-core for the accessibility checks in tests/browser/axe.py.
+$(NODE_STAMP): package.json package-lock.json
+	@echo "--- installing axe-core into node_modules"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's Chromium for the browser tests. Never a browser downloaded by Playwright.
+$(CHROMIUM):
+	@if [ "$$(id -u)" -ne 0 ]; then \
+		echo "Chromium is missing at $(CHROMIUM) and the browser tests need it." >&2; \
+		echo "Install it as root: apt-get update && apt-get install -y chromium" >&2; \
+		exit 1; \
+	fi
+	@echo "--- installing Chromium with apt-get"
+	@export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+	@test -x $(CHROMIUM)
+
+run: $(VENV_STAMP)
+	@mkdir -p instance
+	@$(FLASK) db upgrade
+	@$(FLASK) forum seed-demo
+	@echo "--- serving the forum on http://127.0.0.1:$${PORT:-5000}/ (Ctrl-C stops it)"
+	@# Background worker: once `forum worker` exists, start it here beside the server, e.g.
+	@#   $(FLASK) forum worker & worker=$$!; trap 'kill $$worker' EXIT
+	@# and drop the `exec` below so the trap can run when the server stops.
+	@FLASK_DEBUG=0 exec $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+
+test: $(VENV_STAMP) $(NODE_STAMP) $(CHROMIUM)
+	@echo "--- ruff check"
+	@$(VENV)/bin/ruff check .
+	@echo "--- ruff format --check"
+	@$(VENV)/bin/ruff format --check .
+	@echo "--- pytest"
+	@$(VENV)/bin/pytest
+
+# pytest's exit code 5 (no test collected) fails this target like any other non-zero code.
+test-services: $(VENV_STAMP)
+	@echo "--- pytest against $(FORUM_TEST_DATABASE_URL) and $(FORUM_TEST_REDIS_URL)"
+	@FORUM_TEST_DATABASE_URL='$(FORUM_TEST_DATABASE_URL)' \
+		FORUM_TEST_REDIS_URL='$(FORUM_TEST_REDIS_URL)' \
+		$(VENV)/bin/pytest -m "not browser" -k "postgresql or redis" \
+		|| { rc=$$?; [ $$rc -ne 5 ] || echo "test-services: no PostgreSQL or Redis test was collected" >&2; exit $$rc; }
+
+lint: $(VENV_STAMP)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: $(VENV_STAMP)
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+# instance/ holds the database and uploads: never cleaned.
+clean:
+	rm -rf .pytest_cache .ruff_cache
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o \
+		-name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules
