@@ -1,0 +1,398 @@
+"""The one text pipeline: Markdown source in, sanitised HTML, mentions and plain text out.
+
+render() runs three layers, each enough on its own for what it checks:
+
+1. markdown-it-py in CommonMark mode (tables, strikethrough, linkify; raw HTML off), whose token
+   stream is rewritten so that it only asks for what the allow-list below permits;
+2. bleach.clean with that allow-list, given at most a hundred siblings at a time, each run
+   parsed inside its ancestors' tags (html5lib's tree walker is quadratic in sibling count);
+3. nh3 (ammonia) with the same allow-list, which also sets ``rel`` on every link.
+
+Decisions:
+
+- Headings are demoted by two levels (``#`` -> h3 ... ``####`` and deeper -> h6) so a post never
+  outranks the page's h1 and h2.
+- Images: only our own uploads (``/uploads/...``, same origin, allowed by the CSP) become
+  ``<img>``. Any other image becomes a plain link to it, so reading a post never sends a
+  reader's address to a third party.
+- URLs: relative, or http, https and mailto. A URL is judged after undoing entity and percent
+  encoding and dropping invisible characters, so obfuscated ``javascript:`` is refused.
+- Table alignment uses the ``align`` attribute (left/center/right): the CSP forbids inline style.
+- Fenced code keeps no language class (we have no highlighter).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import bleach
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+#: Bump when render() output changes; posts below it are re-rendered from the CLI.
+MARKUP_VERSION: int = 1
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre",
+        "blockquote", "ul", "ol", "li", "a", "img",
+        "table", "thead", "tbody", "tr", "th", "td",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = {
+    "a": frozenset({"href", "title", "class"}),
+    "img": frozenset({"src", "alt", "title"}),
+    "ol": frozenset({"start"}),
+    "th": frozenset({"align"}),
+    "td": frozenset({"align"}),
+}
+ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+MENTION_CLASS = "mention"
+#: What may follow "@" in a mention; a username the forms accept must match it.
+USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{2,29}"
+
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+# Path segments that cannot be "." or "..", and no "\", "%", "?" or "#".
+_UPLOAD_URL = re.compile(r"/uploads(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+")
+_ALIGNMENTS = frozenset({"left", "center", "right"})
+_VALUE_RULES: Mapping[tuple[str, str], Callable[[str], bool]] = {
+    ("a", "class"): lambda value: value == MENTION_CLASS,
+    ("img", "src"): lambda value: _UPLOAD_URL.fullmatch(value) is not None,
+    ("ol", "start"): lambda value: re.fullmatch(r"[0-9]{1,9}", value) is not None,
+    ("th", "align"): _ALIGNMENTS.__contains__,
+    ("td", "align"): _ALIGNMENTS.__contains__,
+}
+_HEADING_TAGS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
+# Characters around "@" that mean "e-mail address" or "longer word", not a mention.
+_MENTION = re.compile(rf"(?<![\w.+!#$%&'*/=?^`{{|}}~@-])@({USERNAME_PATTERN})(?![\w@-])")
+# C0 controls other than tab, LF and CR, and DEL: meaningless in a post, invalid in XML/email.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_MAX_INLINE_DEPTH = 20
+# bleach's tree walker (html5lib) is quadratic in the number of siblings under one parent, so
+# it cleans runs of at most this many siblings at a time (see _bleach_run).
+_MAX_SIBLINGS = 100
+
+
+def url_scheme(url: str) -> str | None:
+    """Return the lower-cased scheme a browser could see in url, or None if it is relative."""
+    for _ in range(3):  # undo layered encodings such as %26%23106%3B
+        url = html.unescape(unquote(url))
+    visible = "".join(char for char in url if unicodedata.category(char)[0] not in "CZ")
+    match = _SCHEME.match(visible)
+    return match.group(1).lower() if match else None
+
+
+def is_safe_url(url: str) -> bool:
+    """Return True if url is relative or uses an allowed scheme."""
+    scheme = url_scheme(url)
+    return scheme is None or scheme in ALLOWED_SCHEMES
+
+
+def is_allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """Return True if the allow-list permits this attribute and value on tag."""
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    rule = _VALUE_RULES.get((tag, name))
+    return rule is None or rule(value)
+
+
+class _ForumMarkdown(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        return is_safe_url(url)
+
+
+# --- markdown-it core rules: shape the token stream to the allow-list ---
+
+
+def _demote_headings(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = _HEADING_TAGS[token.tag]
+
+
+def _align_cells(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type not in ("th_open", "td_open"):
+            continue
+        style = str(token.attrs.pop("style", ""))
+        if style.startswith("text-align:"):
+            token.attrs["align"] = style.removeprefix("text-align:")
+
+
+def _drop_code_language(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "fence":
+            token.info = ""
+
+
+def _alt_text(image: Token) -> str:
+    parts = [child.content for child in image.children or [] if child.type != "image"]
+    return "".join(parts).strip()
+
+
+def _link_tokens(href: str, text: str, attrs: Mapping[str, str] | None = None) -> list[Token]:
+    opening = Token("link_open", "a", 1, attrs={"href": href, **(attrs or {})})
+    return [opening, Token("text", "", 0, content=text), Token("link_close", "a", -1)]
+
+
+def _image_replacement(image: Token, in_link: bool) -> list[Token]:
+    src = str(image.attrs.get("src", ""))
+    if _UPLOAD_URL.fullmatch(src):
+        return [image]
+    text = _alt_text(image) or src
+    if in_link:
+        return [Token("text", "", 0, content=text)]
+    title = image.attrs.get("title")
+    return _link_tokens(src, text, {"title": str(title)} if title else None)
+
+
+def _mention_tokens(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    position = 0
+    for match in _MENTION.finditer(text):
+        tokens.append(Token("text", "", 0, content=text[position : match.start()]))
+        username = match.group(1).lower()
+        link = _link_tokens(f"/u/{username}", match.group(0), {"class": MENTION_CLASS})
+        link[0].meta["mention"] = username
+        tokens.extend(link)
+        position = match.end()
+    tokens.append(Token("text", "", 0, content=text[position:]))
+    return [token for token in tokens if token.type != "text" or token.content]
+
+
+def _cap_depth(children: list[Token]) -> list[Token]:
+    # Emphasis can nest without limit ("*" * 50000) and the HTML parsers slow down with depth.
+    result: list[Token] = []
+    kept: list[bool] = []
+    depth = 0
+    for token in children:
+        keep = token.nesting != 1 or depth < _MAX_INLINE_DEPTH
+        if token.nesting == 1:
+            kept.append(keep)
+            depth += keep
+        elif token.nesting == -1 and kept:
+            keep = kept.pop()
+            depth -= keep
+        if keep:
+            result.append(token)
+    return result
+
+
+def _rewrite_inline(children: list[Token]) -> list[Token]:
+    result: list[Token] = []
+    link_depth = 0
+    for token in _cap_depth(children):
+        link_depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+        if token.type == "image":
+            result.extend(_image_replacement(token, in_link=link_depth > 0))
+        elif token.type == "text" and not link_depth and "@" in token.content:
+            result.extend(_mention_tokens(token.content))
+        else:
+            result.append(token)
+    return result
+
+
+def _links_images_mentions(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _rewrite_inline(token.children)
+
+
+def _build_markdown() -> MarkdownIt:
+    options = {"html": False, "linkify": True, "typographer": False, "xhtmlOut": False}
+    md = _ForumMarkdown("commonmark", options).enable(["table", "strikethrough", "linkify"])
+    # Before text_join, so that an escaped "\@name" is not a mention.
+    md.core.ruler.before("text_join", "forum_inline", _links_images_mentions)
+    md.core.ruler.push("forum_headings", _demote_headings)
+    md.core.ruler.push("forum_alignment", _align_cells)
+    md.core.ruler.push("forum_code", _drop_code_language)
+    return md
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    # ammonia runs this filter on the rel it adds itself too, so pin that value here.
+    if (tag, name) == ("a", "rel"):
+        return LINK_REL
+    return value if is_allowed_attribute(tag, name, value) else None
+
+
+_MARKDOWN = _build_markdown()
+_NH3 = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+    attribute_filter=_filter_attribute,
+    url_schemes=set(ALLOWED_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+
+
+def _normalise_source(source: str) -> str:
+    if _SURROGATES.search(source):
+        # Join surrogate pairs into the character they spell; a lone one becomes U+FFFD.
+        source = source.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _CONTROL_CHARS.sub("", source)
+
+
+def _bleach(html_text: str) -> str:
+    return bleach.clean(
+        html_text,
+        tags=ALLOWED_TAGS,
+        attributes=is_allowed_attribute,
+        protocols=ALLOWED_SCHEMES,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def _render_tokens(tokens: list[Token]) -> str:
+    return _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
+
+
+def _subtrees(tokens: list[Token]) -> Iterator[list[Token]]:
+    start, depth = 0, 0
+    for index, token in enumerate(tokens):
+        depth += token.nesting
+        if depth <= 0:
+            yield tokens[start : index + 1]
+            start, depth = index + 1, 0
+    if start < len(tokens):
+        yield tokens[start:]
+
+
+def _widest(tokens: list[Token]) -> int:
+    """Return the largest number of siblings under any one parent in tokens."""
+    counts, widest = [0], 0
+    for token in tokens:
+        if token.nesting == -1 and len(counts) > 1:
+            widest = max(widest, counts.pop())
+            continue
+        counts[-1] += 1
+        if token.nesting == 1:
+            counts.append(0)
+        elif token.type == "inline":
+            widest = max(widest, _widest(token.children or []))
+    return max(widest, *counts)
+
+
+def _bleach_in(tokens: list[Token], context: tuple[str, ...]) -> str:
+    """Clean the HTML of tokens parsed inside the tags of context, as in the whole document."""
+    opening = "".join(f"<{tag}>" for tag in context)
+    closing = "".join(f"</{tag}>" for tag in reversed(context))
+    cleaned = _bleach(opening + _render_tokens(tokens) + closing)
+    if cleaned.startswith(opening) and cleaned.endswith(closing):
+        return cleaned[len(opening) : len(cleaned) - len(closing)]
+    return _bleach(_render_tokens(tokens))  # not expected; nh3 checks the result anyway
+
+
+def _bleach_wide(subtree: list[Token], context: tuple[str, ...]) -> Iterator[str]:
+    head = subtree[0]
+    if head.type == "inline":
+        yield from _bleach_run(head.children or [], context)
+        return
+    closing = _render_tokens(subtree[-1:])
+    yield _bleach_in([head, subtree[-1]], context).removesuffix(closing)
+    yield from _bleach_run(subtree[1:-1], context if head.hidden else (*context, head.tag))
+    yield closing
+
+
+def _bleach_run(tokens: list[Token], context: tuple[str, ...] = ()) -> Iterator[str]:
+    """Yield the cleaned HTML of tokens, at most _MAX_SIBLINGS siblings per bleach call."""
+    group: list[Token] = []
+    siblings = 0
+    for subtree in _subtrees(tokens):
+        wide = _widest(subtree) > _MAX_SIBLINGS
+        if group and (wide or siblings == _MAX_SIBLINGS):
+            yield _bleach_in(group, context)
+            group, siblings = [], 0
+        if wide:
+            yield from _bleach_wide(subtree, context)
+        else:
+            group += subtree
+            siblings += 1
+    if group:
+        yield _bleach_in(group, context)
+
+
+def sanitise(html_text: str) -> str:
+    """Clean HTML with the allow-list (bleach, then nh3, which also sets the link rel)."""
+    return _NH3.clean(_bleach(html_text))
+
+
+def render(source: str) -> str:
+    """Render Markdown source to HTML that is safe to mark as safe in templates."""
+    tokens = _MARKDOWN.parse(_normalise_source(source))
+    return _NH3.clean("".join(_bleach_run(tokens)))
+
+
+def extract_mentions(source: str) -> list[str]:
+    """Return the lower-cased usernames mentioned in source, unique, in order of appearance."""
+    tokens = _MARKDOWN.parse(_normalise_source(source))
+    names = (
+        child.meta["mention"]
+        for token in tokens
+        for child in token.children or []
+        if child.type == "link_open" and "mention" in child.meta
+    )
+    return list(dict.fromkeys(names))
+
+
+_BREAKING_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
+        "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+_HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        if tag in _BREAKING_TAGS:
+            alt = dict(attrs).get("alt") if tag == "img" else None
+            self.parts.append(f" {alt or ''} ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS and self.hidden:
+            self.hidden -= 1
+        if tag in _BREAKING_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def to_plaintext(html_text: str) -> str:
+    """Return the text of an HTML fragment: tags stripped, entities decoded, spaces collapsed."""
+    extractor = _TextExtractor()
+    extractor.feed(html_text)
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())
+
+
+def excerpt(html_text: str, length: int = 200) -> str:
+    """Return at most length characters of the HTML's text, cut at a word, with an ellipsis."""
+    text = to_plaintext(html_text)
+    if len(text) <= length:
+        return text
+    cut = text[: max(length, 1)]
+    head = cut.rpartition(" ")[0] or cut[:-1]
+    return head.rstrip(" .,;:") + "…"
