@@ -14,16 +14,23 @@ CHROMIUM := /usr/bin/chromium
 FLASK := $(VENV)/bin/flask --app wsgi
 
 # The database- and Redis-dependent tests, run again against real servers by `make test-services`.
+# pytest-xdist processes; every worker gets its own SQLite file and PostgreSQL database.
+PYTEST_WORKERS ?= 2
 FORUM_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FORUM_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test test-services lint format clean distclean
+.PHONY: help setup run test test-services reliability reliability-postgres bench lint format clean \
+	distclean
 
 help:
 	@echo "make run            set up, migrate, seed demo data once, serve on http://127.0.0.1:$${PORT:-5000}"
 	@echo "make test           set up, lint, then the whole test suite (browser tests included)"
 	@echo "make test-services  database/Redis tests against PostgreSQL and Redis"
 	@echo "                    (FORUM_TEST_DATABASE_URL, FORUM_TEST_REDIS_URL override the defaults)"
+	@echo "make reliability    real gunicorn servers under load and faults, on SQLite (and on"
+	@echo "                    PostgreSQL too when FORUM_TEST_DATABASE_URL is set)"
+	@echo "make reliability-postgres  the same on PostgreSQL and Redis only"
+	@echo "make bench          load-test the forum against a minimal Flask baseline (BENCH_ARGS=...)"
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make format         ruff check --fix and ruff format"
 	@echo "make setup          virtualenv, axe-core and Chromium only"
@@ -63,26 +70,43 @@ run: $(VENV_STAMP)
 	@$(FLASK) db upgrade
 	@$(FLASK) forum seed-demo
 	@echo "--- serving the forum on http://127.0.0.1:$${PORT:-5000}/ (Ctrl-C stops it)"
-	@# Background worker: once `forum worker` exists, start it here beside the server, e.g.
-	@#   $(FLASK) forum worker & worker=$$!; trap 'kill $$worker' EXIT
-	@# and drop the `exec` below so the trap can run when the server stops.
-	@FLASK_DEBUG=0 exec $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
+	@# The background worker (notification emails, digests, mail retries) runs beside the
+	@# server and stops with it; with FORUM_REDIS_URL set it works on RQ.
+	@$(FLASK) forum worker & worker=$$!; trap 'kill $$worker 2>/dev/null || true' EXIT; \
+		FLASK_DEBUG=0 $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}
 
 test: $(VENV_STAMP) $(NODE_STAMP) $(CHROMIUM)
 	@echo "--- ruff check"
 	@$(VENV)/bin/ruff check .
 	@echo "--- ruff format --check"
 	@$(VENV)/bin/ruff format --check .
-	@echo "--- pytest"
-	@$(VENV)/bin/pytest
+	@echo "--- pytest ($(PYTEST_WORKERS) workers)"
+	@$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 # pytest's exit code 5 (no test collected) fails this target like any other non-zero code.
 test-services: $(VENV_STAMP)
 	@echo "--- pytest against $(FORUM_TEST_DATABASE_URL) and $(FORUM_TEST_REDIS_URL)"
 	@FORUM_TEST_DATABASE_URL='$(FORUM_TEST_DATABASE_URL)' \
 		FORUM_TEST_REDIS_URL='$(FORUM_TEST_REDIS_URL)' \
-		$(VENV)/bin/pytest -m "not browser" -k "postgresql or redis" \
+		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser and not reliability" -k "postgresql or redis" \
 		|| { rc=$$?; [ $$rc -ne 5 ] || echo "test-services: no PostgreSQL or Redis test was collected" >&2; exit $$rc; }
+
+# Real servers on loopback, bounded by counts and timeouts (tests/reliability/conftest.py).
+# SQLite always; PostgreSQL too when FORUM_TEST_DATABASE_URL is in the environment.
+reliability: $(VENV_STAMP)
+	@echo "--- reliability tests (real servers, loads and faults)"
+	@FORUM_TEST_REDIS_URL='$(FORUM_TEST_REDIS_URL)' \
+		$(VENV)/bin/pytest -m reliability tests/reliability $(RELIABILITY_ARGS)
+
+reliability-postgres: $(VENV_STAMP)
+	@echo "--- reliability tests on $(FORUM_TEST_DATABASE_URL) and $(FORUM_TEST_REDIS_URL)"
+	@FORUM_TEST_DATABASE_URL='$(FORUM_TEST_DATABASE_URL)' \
+		FORUM_TEST_REDIS_URL='$(FORUM_TEST_REDIS_URL)' \
+		$(VENV)/bin/pytest -m reliability -k postgresql tests/reliability $(RELIABILITY_ARGS)
+
+# Run by hand (minutes, and it installs wrk with apt-get if missing); see docs/benchmarks.md.
+bench: $(VENV_STAMP)
+	@$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV_STAMP)
 	@$(VENV)/bin/ruff check .

@@ -20,7 +20,9 @@ class Config:
     BASE_URL: str = "http://127.0.0.1:5000"
     SITE_NAME: str = "GP Cancer Leads Forum"
 
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: ``hide_parameters``: an SQL error's message (which may be logged) never carries the
+    #: values sent, such as a post's text.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_RECORD_QUERIES = False
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -43,6 +45,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_POSTING = "20 per minute;300 per hour"
+    RATELIMIT_SEARCH = "30 per minute;600 per hour"
+
+    # Search (forum/search/, docs/search.md)
+    SEARCH_RESULTS_PER_PAGE = 20
+    #: Newest matching posts (and titles) ranked per search: bounds the work of broad queries.
+    SEARCH_CANDIDATE_LIMIT = 300
 
     #: argon2id cost; lowered only in tests.
     ARGON2_TIME_COST = 3
@@ -60,12 +68,79 @@ class Config:
     MAIL_PASSWORD = ""
     MAIL_FROM = "forum@localhost"
     EMAIL_DELAY_MINUTES = 10
+    #: Moderation: hold a new member's first N posts for a moderator's approval (0: none).
+    MODERATION_HOLD_FIRST_POSTS = 0
     STAFF_2FA_REQUIRED = True
+    #: Port 465 style implicit TLS (MAIL_USE_TLS is STARTTLS).
+    MAIL_USE_SSL = False
+    MAIL_TIMEOUT_SECONDS = 30
+    #: After a commit that queued mail: "background" (a thread in this process sends it),
+    #: "inline" (sent before the commit returns; tests) or "worker" (`forum worker` sends it).
+    MAIL_DELIVERY = "background"
+    #: Without MAIL_SERVER messages are logged; also log their bodies (development only).
+    MAIL_LOG_BODY = False
+    MAIL_MAX_ATTEMPTS = 8
+
+    # Closed membership
+    INVITATION_DAYS = 28
+    #: Join requests from these email domains are approved at once (the emailed
+    #: set-password link still verifies the address), e.g. ["nhs.net"].
+    AUTO_APPROVE_DOMAINS: list[str] | str = []
+    RATELIMIT_LOGIN_ACCOUNT = "5 per minute;30 per hour"
+    RATELIMIT_ACCOUNT_EMAIL = "5 per minute;20 per hour"
+    RATELIMIT_TWO_FACTOR = "10 per minute;30 per hour"
+    WORKER_POLL_SECONDS = 5
+
+    # Attachments and the resource library (docs/uploads.md)
+    #: Where uploaded files live; empty means ``instance/uploads``. Never under ``static/``.
+    UPLOAD_FOLDER = ""
+    #: Largest file accepted (the whole request may be up to MAX_CONTENT_LENGTH).
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    #: Office documents (ZIP inside): refuse more unpacked bytes, members or compression.
+    UPLOAD_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+    UPLOAD_MAX_ZIP_MEMBERS = 2000
+    UPLOAD_MAX_COMPRESSION_RATIO = 100
+    #: Images with more pixels than this are refused (decompression bombs).
+    UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
+    #: Path of clamd's UNIX socket: when set, every upload is virus-scanned before it is kept.
+    CLAMD_SOCKET = ""
+    CLAMD_TIMEOUT_SECONDS = 30
+    #: Uploads never attached to a post are removed by ``forum prune-uploads`` after this.
+    UPLOAD_PENDING_HOURS = 48
+    #: Slug of the category new library resources are discussed in (the form preselects it).
+    LIBRARY_CATEGORY = "education"
+    LIBRARY_PER_PAGE = 20
+    #: The "due for review" list shows resources whose review date is this close.
+    LIBRARY_REVIEW_WINDOW_DAYS = 30
+
+    # Production and reliability (docs/deploy.md)
+    #: Proxies in front of the app (nginx: 1) whose X-Forwarded-* headers are believed.
+    PROXY_COUNT = 0
+    #: "text" (Python's default logging) or "json" (one object per line, with request ids).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    #: PostgreSQL: give up waiting for a row lock after this long (the request gets a 503),
+    #: as SQLITE_BUSY_TIMEOUT_MS does for SQLite.
+    DATABASE_LOCK_TIMEOUT_MS = 15_000
+    #: PostgreSQL: give up connecting after this many seconds (a restarting server).
+    DATABASE_CONNECT_TIMEOUT = 5
+
+    # The confidentiality guard (docs/pii.md)
+    #: Key of the salted hashes kept of identifiers the guard found (never the text itself);
+    #: empty derives one from SECRET_KEY, so changing either asks members to confirm again.
+    PII_SALT = ""
+    #: Linked from every confidentiality message.
+    CONFIDENTIALITY_GUIDANCE_URL = (
+        "https://www.gmc-uk.org/professional-standards/the-professional-standards/confidentiality"
+    )
+    #: The composer's check as the member types (one request per pause in typing).
+    RATELIMIT_PII_CHECK = "60 per minute;1000 per hour"
 
 
 class DevelopmentConfig(Config):
     SECRET_KEY = "dev-only-not-secret"
     STAFF_2FA_REQUIRED = False
+    MAIL_LOG_BODY = True
 
 
 class TestingConfig(Config):
@@ -77,10 +152,12 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     STAFF_2FA_REQUIRED = False
     SERVER_NAME = None
+    MAIL_DELIVERY = "inline"
 
 
 class ProductionConfig(Config):
     REQUIRE_DATABASE_URL = True
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

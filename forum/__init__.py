@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from forum import cli, templating
+from forum import cli, courier, serving, templating
 from forum.auth import register_auth
 from forum.database import configure_engine, write_intent
 from forum.errors import register_error_handlers
@@ -26,6 +26,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     app.config.from_prefixed_env("FORUM")
     app.config.update(overrides)
     _resolve_settings(app)
+    serving.register(app)
     _register_extensions(app)
     _register_blueprints(app)
     register_auth(app)
@@ -47,7 +48,7 @@ def _resolve_settings(app: Flask) -> None:
         url = f"sqlite:///{Path(app.instance_path) / 'forum.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if url.startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True}
     redis_url = app.config.get("REDIS_URL")
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
 
@@ -57,6 +58,7 @@ def _register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
+    courier.init_app(app)
     limiter.init_app(app)
     with app.app_context():
         configure_engine(app, db.engine)
@@ -65,11 +67,79 @@ def _register_extensions(app: Flask) -> None:
     def declare_write_intent() -> None:
         from flask import request
 
+        from forum.services import audit
+
         write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        audit.client_address.set(request.remote_addr or "")
 
 
 def _register_blueprints(app: Flask) -> None:
-    from forum.views import auth, categories, main, posts, threads, users
+    from forum.views import (
+        account,
+        admin,
+        admin_members,
+        auth,
+        categories,
+        join,
+        main,
+        members,
+        passwords,
+        posts,
+        search,
+        threads,
+        two_factor,
+        users,
+    )
 
-    for module in (main, auth, categories, threads, posts, users):
+    for module in (main, auth, categories, threads, posts, users, search):
+        app.register_blueprint(module.bp)
+    for module in (join, passwords, two_factor, account, members, admin, admin_members):
+        app.register_blueprint(module.bp)
+    _register_moderation(app)
+    _register_answers(app)
+    _register_library(app)
+    _register_notifications(app)
+    _register_confidentiality(app)
+
+
+def _register_confidentiality(app: Flask) -> None:
+    from forum.views import confidentiality, mod_confidentiality
+
+    for module in (confidentiality, mod_confidentiality):
+        app.register_blueprint(module.bp)
+
+
+def _register_notifications(app: Flask) -> None:
+    from forum.views import notification_settings, notifications
+
+    for module in (notifications, notification_settings):
+        app.register_blueprint(module.bp)
+
+
+def _register_answers(app: Flask) -> None:
+    from forum.views import admin_tags, answers, composer, lists, revisions
+
+    for module in (lists, answers, revisions, composer, admin_tags):
+        app.register_blueprint(module.bp)
+
+
+def _register_library(app: Flask) -> None:
+    from forum.views import admin_uploads, library, uploads
+
+    for module in (uploads, library, admin_uploads):
+        app.register_blueprint(module.bp)
+
+
+def _register_moderation(app: Flask) -> None:
+    from forum.views import (
+        mod,
+        mod_audit,
+        mod_members,
+        mod_posts,
+        mod_reports,
+        mod_threads,
+        mod_words,
+    )
+
+    for module in (mod, mod_posts, mod_threads, mod_members, mod_words, mod_audit, mod_reports):
         app.register_blueprint(module.bp)

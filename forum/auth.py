@@ -8,11 +8,30 @@ from sqlalchemy import select
 
 from forum.errors import wants_json
 from forum.extensions import db, login_manager
+from forum.gates import register_gates
 from forum.models import User, utcnow
 from forum.policy import AnonymousActor
 
 #: Endpoints anyone may reach without signing in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "main.healthz", "main.readyz", "static"})
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "main.healthz",
+        "main.readyz",
+        "static",
+        # Closed membership: asking to join, invitations, password reset, second factor.
+        "join.register",
+        "join.register_sent",
+        "join.invite",
+        "passwords.reset_request",
+        "passwords.reset",
+        "two_factor.sign_in",
+        "account.verify_email",
+        # One-click unsubscribe from any email (RFC 8058): the signed link is the authority.
+        "notification_settings.unsubscribe",
+        "notification_settings.unsubscribe_now",
+    }
+)
 
 
 def load_user(session_id: str) -> User | None:
@@ -48,6 +67,7 @@ def register_auth(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousActor
     login_manager.session_protection = "basic"
     app.before_request(require_sign_in)
+    register_gates(app)
 
 
 def touch_last_seen(user: User) -> None:

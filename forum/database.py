@@ -17,6 +17,20 @@ def configure_engine(app: Flask, engine: Engine) -> None:
     """Attach the dialect-specific connection hooks to ``engine``."""
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    elif engine.dialect.name == "postgresql":
+        _configure_postgres(
+            engine, app.config["DATABASE_LOCK_TIMEOUT_MS"], app.config["DATABASE_CONNECT_TIMEOUT"]
+        )
+
+
+def _configure_postgres(engine: Engine, lock_timeout_ms: int, connect_timeout: int) -> None:
+    @event.listens_for(engine, "do_connect")
+    def on_connect(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+        # A request waiting on a row lock, or on a server that is restarting, gives up in
+        # bounded time: the error becomes a 503 with Retry-After (forum/errors.py).
+        params.setdefault("connect_timeout", int(connect_timeout))
+        lock_timeout = f"-c lock_timeout={int(lock_timeout_ms)}"
+        params["options"] = f"{params.get('options', '')} {lock_timeout}".strip()
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

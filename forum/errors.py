@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from forum.extensions import db
+from forum.policy import AnonymousActor
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTP
 
 def handle_database_unavailable(error: OperationalError) -> tuple[Response | str, int]:
     db.session.rollback()
+    if "_login_user" not in g:  # the page must not ask the failing database who is signed in
+        g._login_user = AnonymousActor()
     log.warning("database unavailable: %s", type(error.orig).__name__)
     unavailable = ServiceUnavailable(
         "The forum's database is busy or restarting. Please try again in a moment; "
@@ -96,3 +99,6 @@ def attach_to_form(form: object, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)  # type: ignore[attr-defined]
+    review = getattr(error, "pii_review", None)  # the confidentiality guard's findings
+    if review is not None:
+        form.pii_review = review  # type: ignore[attr-defined]

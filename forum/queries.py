@@ -9,15 +9,21 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import NotFound
 
 from forum.extensions import db
 from forum.models import Category, Post, Thread, User
 from forum.policy import (
+    ANONYMOUS,
     Actor,
+    can_moderate,
     can_view_category,
+    can_view_post,
     can_view_thread,
     visible_categories_clause,
+    visible_posts_clause,
+    visible_thread_state_clause,
     visible_threads_clause,
 )
 
@@ -77,9 +83,15 @@ def latest_threads(actor: Actor, limit: int = 10) -> Sequence[Thread]:
     return db.session.scalars(stmt).all()
 
 
+def pinned_site_wide(actor: Actor, limit: int = 5) -> Sequence[Thread]:
+    """Threads moderators pinned to everyone's home page, newest activity first."""
+    stmt = _threads_with_category(actor).where(Thread.is_pinned_globally.is_(True))
+    return db.session.scalars(stmt.order_by(Thread.last_post_at.desc()).limit(limit)).all()
+
+
 def category_threads(category: Category, actor: Actor, number: int, per_page: int) -> Page[Thread]:
     """One page of a category's threads: pinned first, then by latest activity."""
-    where = (Thread.category_id == category.id, Thread.deleted_at.is_(None))
+    where = (Thread.category_id == category.id, visible_thread_state_clause(actor))
     total = db.session.scalar(select(func.count()).select_from(Thread).where(*where)) or 0
     offset = _page_or_404(number, per_page, total)
     stmt = (
@@ -90,8 +102,8 @@ def category_threads(category: Category, actor: Actor, number: int, per_page: in
         .limit(per_page)
     )
     threads = db.session.scalars(stmt).all()
-    for thread in threads:
-        thread.category = category
+    for thread in threads:  # as loaded, not as a change: the commit has nothing to flush
+        set_committed_value(thread, "category", category)
     return Page(threads, number, per_page, total)
 
 
@@ -103,21 +115,31 @@ def get_thread_or_404(thread_id: int, actor: Actor) -> Thread:
     return thread
 
 
-def thread_posts(thread: Thread, number: int, per_page: int) -> Page[Post]:
-    """One page of a thread's posts with their authors, in order."""
+def thread_posts(
+    thread: Thread, number: int, per_page: int, actor: Actor = ANONYMOUS
+) -> Page[Post]:
+    """One page of a thread's posts with their authors, in order.
+
+    Pages are ranges of post numbers, so a post's page never depends on who is reading:
+    hidden and held posts the actor may not see just leave their page shorter.
+    """
     total = thread.last_post_number
     offset = _page_or_404(number, per_page, total)
     stmt = (
         select(Post)
-        .options(joinedload(Post.author))
-        .where(Post.thread_id == thread.id)
+        .options(joinedload(Post.author), joinedload(Post.reply_to))
+        .where(
+            Post.thread_id == thread.id,
+            Post.post_number > offset,
+            Post.post_number <= offset + per_page,
+        )
         .order_by(Post.post_number)
-        .offset(offset)
-        .limit(per_page)
     )
+    if not can_moderate(actor, thread.category):
+        stmt = stmt.join(Post.thread).where(visible_posts_clause(actor))
     posts = db.session.scalars(stmt).all()
-    for post in posts:
-        post.thread = thread
+    for post in posts:  # as loaded, not as a change: the commit has nothing to flush
+        set_committed_value(post, "thread", thread)
     return Page(posts, number, per_page, total)
 
 
@@ -132,14 +154,14 @@ def get_post_or_404(post_id: int, actor: Actor) -> Post:
         .where(Post.id == post_id)
     )
     post = db.session.scalar(stmt)
-    if post is None or not can_view_thread(actor, post.thread):
+    if post is None or not can_view_post(actor, post):
         raise NotFound("That post does not exist, or you cannot see it.")
     return post
 
 
 def get_user_or_404(username: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username.lower()))
-    if user is None:
+    if user is None or user.anonymised_at is not None:
         raise NotFound("No member has that username.")
     return user
 
@@ -151,7 +173,12 @@ def recent_posts_by(user: User, actor: Actor, limit: int = 10) -> Sequence[Post]
         .join(Post.thread)
         .join(Thread.category)
         .options(contains_eager(Post.thread).contains_eager(Thread.category))
-        .where(Post.author_id == user.id, Post.deleted_at.is_(None), visible_threads_clause(actor))
+        .where(
+            Post.author_id == user.id,
+            Post.deleted_at.is_(None),
+            visible_threads_clause(actor),
+            visible_posts_clause(actor),
+        )
         .order_by(Post.created_at.desc())
         .limit(limit)
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from werkzeug.exceptions import BadRequest
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -54,5 +55,24 @@ def safe_next_url(target: str | None, default: str = "/") -> str:
     return target
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def reject_invalid_utf8() -> None:
+    """Refuse a query string or form body that is not UTF-8, instead of storing U+FFFD."""
+    if not _is_utf8(request.query_string):
+        raise BadRequest("The address contains characters that are not valid UTF-8.")
+    if request.mimetype == "application/x-www-form-urlencoded" and not _is_utf8(
+        request.get_data(cache=True)
+    ):
+        raise BadRequest("The form contained text that is not valid UTF-8, so nothing was saved.")
+
+
 def register_security_headers(app: Flask) -> None:
+    app.before_request(reject_invalid_utf8)
     app.after_request(add_security_headers)

@@ -8,12 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
-from forum import markup
+from forum import markup, synthetic_text
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User, utcnow
 from forum.passwords import hash_password
 from forum.policy import SYSTEM
-from forum.services import accounts, discussions
+from forum.services import accounts, discussions, pledge
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -69,6 +69,9 @@ CATEGORIES = [
     ),
     ("Staff announcements", "staff", "Programme staff only: planning and moderation notes.", True),
 ]
+
+#: Emails never carry these categories' titles or posts (forum/services/notification_email.py).
+SENSITIVE_CATEGORIES = frozenset({"peer-support"})
 
 MEMBERS = [
     (
@@ -162,10 +165,12 @@ def seed_demo() -> bool:
                 description=description,
                 position=position,
                 is_staff_only=staff_only,
+                is_sensitive=slug in SENSITIVE_CATEGORIES,
             )
         )
     users = [_demo_user(*member) for member in MEMBERS]
     db.session.flush()
+    pledge.publish_pledge(SYSTEM, pledge.DEFAULT_TEXT)  # members accept it on first sign-in
     for index, (slug, title, body, replies) in enumerate(THREADS):
         category = db.session.scalar(select(Category).where(Category.slug == slug))
         author = users[4] if category.is_staff_only else users[index % 3]
@@ -183,16 +188,11 @@ def _demo_user(email: str, name: str, role: str, job: str, alliance: str) -> Use
     return user
 
 
-WORDS = (
-    "referral pathway symptoms patient practice review safety netting cancer screening bowel breast "
-    "lung prostate colorectal fit result ferritin anaemia weight loss fatigue cough haemoptysis "
-    "dysphagia audit improvement education primary care alliance guidance ng12 urgent suspected "
-    "follow up clinic nurse team data coding search template leadership network support"
-).split()
-
-
-def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+#: Time between two bench posts: a million posts span about three years, as a busy forum's
+#: would, so date filters select realistic shares of them.
+BENCH_POST_INTERVAL = timedelta(seconds=90)
+#: Bench posts whose quickly built HTML is checked against ``markup.render``.
+RENDER_CHECKS = 200
 
 
 def seed_bench(
@@ -208,15 +208,16 @@ def seed_bench(
     category_ids = _bench_categories()
     first_user = _bench_users(users, rng)
     now = utcnow()
+    opened = [now - BENCH_POST_INTERVAL * max(posts - i, 0) for i in range(threads)]
     thread_rows = [
         {
             "category_id": category_ids[i % len(category_ids)],
             "author_id": first_user + i % users,
             "author_name": f"Bench Member {i % users}",
-            "title": _sentence(rng, 6)[:-1],
+            "title": synthetic_text.title(rng),
             "slug": f"bench-thread-{i}",
-            "created_at": now - timedelta(minutes=threads - i),
-            "last_post_at": now - timedelta(minutes=threads - i),
+            "created_at": opened[i],
+            "last_post_at": opened[i],
             "last_poster_name": f"Bench Member {i % users}",
         }
         for i in range(threads)
@@ -225,7 +226,6 @@ def seed_bench(
     thread_ids = [row[0] for row in result]
     _bench_posts(thread_ids, first_user, users, posts, rng, progress)
     _recount(category_ids)
-    db.session.commit()
 
 
 def _bench_categories() -> list[int]:
@@ -261,26 +261,22 @@ def _bench_users(count: int, rng: random.Random) -> int:
 def _bench_posts(
     thread_ids: list[int], first_user: int, users: int, posts: int, rng: random.Random, progress
 ) -> None:
-    bodies = [_sentence(rng, rng.randint(8, 60)) for _ in range(200)]
-    rendered = [markup.render(body) for body in bodies]
     counters = dict.fromkeys(thread_ids, 0)
     now, batch = utcnow(), []
     for i in range(posts):
-        thread_id = (
-            thread_ids[i % len(thread_ids)] if i < len(thread_ids) else rng.choice(thread_ids)
-        )
+        thread_id = _bench_thread_for(i, thread_ids, rng)
         counters[thread_id] += 1
-        body = i % len(bodies)
+        source, html = _bench_body(i, rng)
         batch.append(
             {
                 "thread_id": thread_id,
                 "post_number": counters[thread_id],
                 "author_id": first_user + rng.randrange(users),
                 "author_name": "Bench Member",
-                "body_source": bodies[body],
-                "body_html": rendered[body],
+                "body_source": source,
+                "body_html": html,
                 "markup_version": markup.MARKUP_VERSION,
-                "created_at": now - timedelta(seconds=posts - i),
+                "created_at": now - BENCH_POST_INTERVAL * (posts - i),
             }
         )
         if len(batch) == 5000:
@@ -290,6 +286,30 @@ def _bench_posts(
     if batch:
         db.session.execute(insert(Post), batch)
         progress(len(batch))
+
+
+def _bench_body(i: int, rng: random.Random) -> tuple[str, str]:
+    """A new post's Markdown and HTML (see ``forum.synthetic_text``). Rendering a million posts
+    would take longer than inserting them, so the HTML is built directly, after checking on
+    the first posts that it is exactly what ``markup.render`` makes."""
+    paragraphs = synthetic_text.post_paragraphs(rng)
+    source, html = "\n\n".join(paragraphs), synthetic_text.paragraphs_html(paragraphs)
+    if i < RENDER_CHECKS and markup.render(source) != html:
+        raise RuntimeError("synthetic_text.paragraphs_html no longer matches markup.render")
+    return source, html
+
+
+#: After every thread has its opening post, one post in this many goes to the first thread,
+#: so there is a long thread (a twentieth of the posts) to time deep pages on.
+LONG_THREAD_SHARE = 20
+
+
+def _bench_thread_for(i: int, thread_ids: list[int], rng: random.Random) -> int:
+    if i < len(thread_ids):
+        return thread_ids[i]
+    if i % LONG_THREAD_SHARE == 0:
+        return thread_ids[0]
+    return rng.choice(thread_ids)
 
 
 def _recount(category_ids: list[int]) -> None:
@@ -321,3 +341,19 @@ def _recount(category_ids: list[int]) -> None:
         .where(Category.id.in_(category_ids))
         .values(thread_count=thread_count, post_count=post_count, last_post_at=last_at)
     )
+    _set_latest_threads(category_ids)
+
+
+def _set_latest_threads(category_ids: list[int]) -> None:
+    """Point each category's "latest" line at its most recently active thread."""
+    for category_id in category_ids:
+        latest = db.session.execute(
+            select(Thread.id, Thread.title, Thread.last_poster_name)
+            .where(Thread.category_id == category_id)
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+            .limit(1)
+        ).first()
+        if latest is not None:
+            category = db.session.get_one(Category, category_id)
+            category.last_thread_id, category.last_thread_title = latest.id, latest.title
+            category.last_poster_name = latest.last_poster_name

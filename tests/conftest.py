@@ -23,11 +23,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, make_url, text
 
 from forum import create_app
 from forum.database import write_intent
-from forum.extensions import db
+from forum.extensions import db, limiter
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
@@ -48,8 +48,25 @@ def build_app(url: str, **overrides: Any) -> Flask:
     return app
 
 
+def _per_worker(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own, made on first use."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    own = base.set(database=f"{base.database}_{worker}")
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        query = text("SELECT 1 FROM pg_database WHERE datname = :n")
+        exists = conn.scalar(query, {"n": own.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
@@ -62,37 +79,77 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
     else:
-        url = os.environ["FORUM_TEST_DATABASE_URL"]
+        url = _per_worker(os.environ["FORUM_TEST_DATABASE_URL"])
         _reset_postgres(url)
     app = build_app(url)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return url
 
 
+_TABLES: dict[str, list] = {}
+_APPS: dict[str, tuple[Flask, dict]] = {}
+
+
+def _tables_made_by_migrations() -> list:
+    # Only tables the migrations made: a model without a migration fails its own tests and
+    # tests/test_migrations.py, not everyone's teardown.
+    url = str(db.engine.url)
+    if url not in _TABLES:
+        existing = set(inspect(db.engine).get_table_names())
+        _TABLES[url] = [t for t in reversed(db.metadata.sorted_tables) if t.name in existing]
+    return _TABLES[url]
+
+
 def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
+    """Empty the tables the test wrote to (one query finds them, so this stays cheap)."""
+    tables = _tables_made_by_migrations()
+    probe = " UNION ALL ".join(
+        f'SELECT {n} WHERE EXISTS (SELECT 1 FROM "{t.name}")' for n, t in enumerate(tables)
+    )
+    used = [tables[n] for n in db.session.execute(text(probe)).scalars()]
+    if used and db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in used)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
-        for table in tables:
+        for table in (t for t in tables if t in used):
             db.session.execute(table.delete())
     db.session.commit()
 
 
+def _shared_app(url: str) -> Flask:
+    """One app per database for the whole run: building an app compiles every route and
+    template again, which would dominate the suite's time."""
+    if url not in _APPS:
+        app = build_app(url)
+        _APPS[url] = (app, dict(vars(limiter)))
+    app, limiter_state = _APPS[url]
+    # Flask-Limiter is one object for every app in the process: a test that built an app of
+    # its own with rate limits on has switched it on for all. Put this app's state back.
+    vars(limiter).update(limiter_state)
+    return app
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    app = build_app(database_url)
+    """The app on an empty database; settings a test changes are put back afterwards."""
+    app = _shared_app(database_url)
+    settings, extensions = dict(app.config), dict(app.extensions)
     token = write_intent.set(False)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        _empty_tables()
-        db.session.remove()
-        db.engine.dispose()
-    write_intent.reset(token)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            _empty_tables()
+            db.session.remove()
+    finally:
+        write_intent.reset(token)
+        app.config.clear()
+        app.config.update(settings)
+        # Caches kept on the app (the current pledge version, for one) must not outlive a test.
+        app.extensions.clear()
+        app.extensions.update(extensions)
 
 
 @pytest.fixture
@@ -145,3 +202,12 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         pytest.fail(f"The shared attack corpus is missing: expected it at {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    """A real SMTP server on loopback; see tests/mail_server.py (``configure(app)``)."""
+    from tests.mail_server import running_mail_server
+
+    with running_mail_server() as server:
+        yield server

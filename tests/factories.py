@@ -7,6 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from forum import queries
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User
 from forum.policy import SYSTEM
@@ -74,7 +75,7 @@ def make_thread(
 ) -> Thread:
     db.session.commit()
     category = category or make_category()
-    author = author or make_user()
+    author = author or (make_moderator() if category.is_staff_only else make_user())
     thread = discussions.create_thread(
         author, category, title=title or f"Thread number {next(_counter)}", body=body
     )
@@ -89,9 +90,14 @@ def locked_thread(**kwargs: Any) -> Thread:
     return _committed(thread)
 
 
+def loaded(thread: Thread) -> Thread:
+    """The thread with its category, as the pages load it."""
+    return queries.get_thread_or_404(thread.id, SYSTEM)
+
+
 def make_reply(thread: Thread, *, author: User | None = None, body: str = "A reply.") -> Post:
     db.session.commit()
-    post = discussions.reply_to_thread(author or make_user(), thread, body=body)
+    post = discussions.reply_to_thread(author or make_user(), loaded(thread), body=body)
     return _committed(post)
 
 
@@ -105,3 +111,203 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
     """Sign ``user`` in through the real form."""
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+# Closed membership ---------------------------------------------------------------------------
+
+
+def publish_pledge(text: str = "I will never post anything that identifies a patient.") -> int:
+    """Publish a pledge version as an admin; returns the version number."""
+    from forum.services import pledge
+
+    db.session.commit()
+    version = pledge.publish_pledge(make_admin(), text).version
+    db.session.commit()
+    from forum.gates import forget_pledge_version
+
+    forget_pledge_version()  # pages cache the current version briefly
+    return version
+
+
+def totp_code(secret: str, offset_steps: int = 0) -> str:
+    import time
+
+    import pyotp
+
+    return pyotp.TOTP(secret).at(int(time.time()) + 30 * offset_steps)
+
+
+def with_two_factor(user: User) -> tuple[str, list[str]]:
+    """Turn on two-factor sign-in for ``user``; returns the secret and the recovery codes."""
+    from forum.services import two_factor
+
+    db.session.commit()
+    secret = two_factor.new_secret()
+    codes = two_factor.enable_two_factor(
+        user, user, secret=secret, code=totp_code(secret, offset_steps=-1)
+    )
+    db.session.commit()
+    return secret, codes
+
+
+# Moderation ----------------------------------------------------------------------------------
+
+
+def make_category_moderator(*categories: Category, **kwargs: Any) -> User:
+    """A member made moderator of ``categories`` (and no others) by an admin."""
+    from forum.services import moderation_members
+
+    member = make_user(**kwargs)
+    moderation_members.set_moderated_categories(make_admin(), member, list(categories))
+    return _committed(member)
+
+
+def silenced_member(**kwargs: Any) -> User:
+    from datetime import timedelta
+
+    from forum.models import utcnow
+
+    return make_user(silenced_until=utcnow() + timedelta(days=3), **kwargs)
+
+
+def suspended_member(**kwargs: Any) -> User:
+    from datetime import timedelta
+
+    from forum.models import utcnow
+
+    return make_user(suspended_until=utcnow() + timedelta(days=3), **kwargs)
+
+
+def reported_post(post: Post, *, reason: str = "unkind", reporter: User | None = None) -> Any:
+    """``post`` reported by ``reporter`` (a new member by default); returns the queue item."""
+    from forum.services import moderation_flags
+
+    reporter = reporter or make_user()
+    post = queries.get_post_or_404(post.id, SYSTEM)
+    flag = moderation_flags.flag_post(reporter, post, reason=reason, note="")
+    item_id = flag.item_id
+    db.session.commit()
+    from forum.models import ModerationItem
+
+    return db.session.get(ModerationItem, item_id)
+
+
+# Questions and answers -----------------------------------------------------------------------
+
+
+def make_tag(name: str | None = None, *, description: str = "") -> Any:
+    from forum.services import tags
+
+    db.session.commit()
+    tag = tags.create_tag(SYSTEM, name=name or f"Tag {next(_counter)}", description=description)
+    return _committed(tag)
+
+
+def solved_thread(
+    *, author: User | None = None, answerer: User | None = None, **kwargs: Any
+) -> Any:
+    """A question whose first reply (by ``answerer``) is its accepted solution; returns
+    ``(thread, solution_post)``."""
+    from forum.services import solutions
+
+    author = author or make_user()
+    thread = make_thread(author=author, **kwargs)
+    answer = make_reply(thread, author=answerer or make_user(), body="This answers it.")
+    solutions.accept_solution(author, loaded(thread), queries.get_post_or_404(answer.id, SYSTEM))
+    db.session.commit()
+    return thread, answer
+
+
+def read_up_to(user: User, thread: Thread, post_number: int) -> None:
+    """``user`` has read ``thread`` up to ``post_number``."""
+    from forum.services import reading
+
+    db.session.commit()
+    reading.mark_thread_read(user, loaded(thread), post_number)
+    db.session.commit()
+
+
+# Attachments and the resource library ----------------------------------------------------------
+
+
+def uploaded_file(
+    user: User, name: str = "handout.pdf", data: bytes | None = None, *, alt: str = ""
+) -> Any:
+    """An upload by ``user`` (a small PDF unless ``data`` is given), not yet in a post."""
+    import io
+
+    from forum.services import uploads
+    from tests import upload_samples
+
+    db.session.commit()
+    stream = io.BytesIO(upload_samples.pdf() if data is None else data)
+    attachment = uploads.store_upload(user, stream, name, alt_text=alt)
+    return _committed(attachment)
+
+
+def post_with_attachment(
+    thread: Thread, *, author: User | None = None, name: str = "handout.pdf"
+) -> tuple[Post, Any]:
+    """A reply in ``thread`` that links a file its author uploaded; returns both."""
+    author = author or make_user()
+    attachment = uploaded_file(author, name)
+    post = make_reply(thread, author=author, body=f"Here it is: [{name}]({attachment.url})")
+    return post, attachment
+
+
+def make_resource(
+    category: Category | None = None,
+    *,
+    author: User | None = None,
+    title: str = "Safety-netting audit toolkit",
+    data: bytes | None = None,
+    filename: str = "toolkit.pdf",
+    link: str = "",
+    licence: str = "ogl",
+    review_in_days: int = 365,
+    tag_ids: tuple[int, ...] = (),
+) -> Any:
+    """A library resource with one version: a PDF (or ``link``), discussed in ``category``."""
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    from forum.services import library
+    from tests import upload_samples
+
+    db.session.commit()
+    category = category or make_category("Education and resources")
+    author = author or (make_moderator() if category.is_staff_only else make_user())
+    today = datetime.now(UTC).date()
+    details = library.Details(
+        title=title,
+        description="A toolkit for auditing safety-netting in general practice.",
+        organisation="North Cancer Alliance",
+        licence=licence,
+        review_by=today + timedelta(days=review_in_days),
+        audience="GPs and practice nurses",
+        tag_ids=tag_ids,
+    )
+    content = library.Content(
+        attested_no_pii=True,
+        stream=None if link else io.BytesIO(data or upload_samples.pdf()),
+        filename="" if link else filename,
+        link_url=link,
+    )
+    resource = library.add_resource(author, category, details, content, today=today)
+    return _committed(resource)
+
+
+# The confidentiality guard -------------------------------------------------------------------
+
+
+def confirmed_reply(thread: Thread, *, author: User | None = None, body: str) -> Post:
+    """A reply whose author confirmed, when the guard asked, that the details it found are not
+    patient-identifiable (so it is published, and waits in the review queue)."""
+    from forum.services import confidentiality
+
+    db.session.commit()
+    seen = confidentiality.scan_fields({"body": body}).confirm_fingerprints
+    post = discussions.reply_to_thread(
+        author or make_user(), loaded(thread), body=body, pii_confirmed=seen
+    )
+    return _committed(post)

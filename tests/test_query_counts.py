@@ -24,14 +24,15 @@ def test_thread_page_is_constant(app, client, count_queries, replies):
         make_reply(thread, author=authors[n % 5])
     sign_in(client, make_user())
     small = _statements_for(client, count_queries, f"/t/{thread.id}")
-    assert small <= 6, small
+    # + the reader's marks and read marker, solution, tags, reply draft, read-marker upsert
+    assert small <= 10, small
 
 
 def test_thread_page_same_count_for_few_and_many_posts(app, client, count_queries):
     from tests.factories import make_reply
 
     few, many = make_thread(), make_thread()
-    for n in range(19):
+    for _ in range(19):
         make_reply(many, author=make_user())
     make_reply(few)
     sign_in(client, make_user())

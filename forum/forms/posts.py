@@ -1,9 +1,12 @@
 """Composer forms: new thread, reply and edit."""
 
-from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+import secrets
 
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from forum.forms.confidentiality import ConfidentialityFields
 from forum.forms.fields import NoControlCharacters, strip_whitespace
 
 TITLE_MAX = 200
@@ -22,16 +25,35 @@ _title_validators = [
 _BODY_HELP = "Markdown works: **bold**, *italic*, lists, links and > quotes."
 
 
-class ReplyForm(FlaskForm):
+_STALE_FORM = "This form is out of date: reload the page and send it again."
+
+
+def _new_client_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _client_token_field() -> HiddenField:
+    """A token per rendered form, so the same form sent twice makes one post."""
+    return HiddenField(
+        default=_new_client_token,
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$", message=_STALE_FORM)],
+    )
+
+
+class ReplyForm(ConfidentialityFields, FlaskForm):
     body = TextAreaField("Your reply", validators=_body_validators, description=_BODY_HELP)
+    client_token = _client_token_field()
 
 
-class NewThreadForm(FlaskForm):
+class NewThreadForm(ConfidentialityFields, FlaskForm):
     title = StringField("Title", validators=_title_validators, filters=[strip_whitespace])
     body = TextAreaField("Message", validators=_body_validators, description=_BODY_HELP)
+    client_token = _client_token_field()
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(ConfidentialityFields, FlaskForm):
     title = StringField("Title", validators=[Length(max=TITLE_MAX), NoControlCharacters()])
     body = TextAreaField("Message", validators=_body_validators, description=_BODY_HELP)
     reason = StringField("Reason for the edit (optional)", validators=[Length(max=300)])
+    #: The post's edit_count when the form was opened: a save over a newer version is refused.
+    edit_count = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])

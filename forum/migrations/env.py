@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from forum.search.owned import include_object
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -11,7 +13,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the app's own loggers working when migrations run inside it (tests, the CLI).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
@@ -94,6 +97,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault('render_item', render_item)
+    conf_args.setdefault('include_object', include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

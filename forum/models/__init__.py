@@ -1,20 +1,110 @@
 """All models, importable from one place."""
 
+from forum.models.attachment import Attachment, StoredFile
 from forum.models.audit import AuditEntry
 from forum.models.base import Base, utcnow
 from forum.models.category import Category
+from forum.models.confidentiality import (
+    ConfidentialityIncident,
+    ConfidentialityReview,
+    PostFinding,
+    ReviewOutcome,
+)
+from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
+from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
+from forum.models.moderation import (
+    CategoryModerator,
+    Flag,
+    FlagReason,
+    ItemKind,
+    MemberNote,
+    MemberSanction,
+    ModerationItem,
+    ModerationMessage,
+    Outcome,
+    QueueClaim,
+    SanctionKind,
+    WatchedWord,
+    WordAction,
+)
+from forum.models.notification import (
+    CategorySubscription,
+    DigestFrequency,
+    EmailPostLink,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    TagSubscription,
+    ThreadSubscription,
+    WatchLevel,
+)
+from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.post import Post, PostRevision
-from forum.models.thread import Thread
+from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
+from forum.models.security import PledgeAcceptance, PledgeVersion, RecoveryCode
+from forum.models.tag import Tag, ThreadTag
+from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
 
 __all__ = [
+    "CategoryModerator",
+    "Flag",
+    "FlagReason",
+    "ItemKind",
+    "MemberNote",
+    "MemberSanction",
+    "ModerationItem",
+    "ModerationMessage",
+    "Outcome",
+    "QueueClaim",
+    "SanctionKind",
+    "WatchedWord",
+    "WordAction",
     "AuditEntry",
     "Base",
     "Category",
+    "Invitation",
+    "JoinRequest",
+    "JoinRequestStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PledgeAcceptance",
+    "PledgeVersion",
     "Post",
     "PostRevision",
+    "RecoveryCode",
     "Role",
     "Thread",
     "User",
     "utcnow",
+    # Questions and answers
+    "Bookmark",
+    "Draft",
+    "HelpfulMark",
+    "Tag",
+    "ThreadKind",
+    "ThreadRead",
+    "ThreadTag",
+    # Attachments and the resource library
+    "Attachment",
+    "LICENCE_LABELS",
+    "Licence",
+    "Resource",
+    "ResourceVersion",
+    "StoredFile",
+    # Notifications, watching and email digests
+    "CategorySubscription",
+    "DigestFrequency",
+    "EmailPostLink",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
+    "TagSubscription",
+    "ThreadSubscription",
+    "WatchLevel",
+    # The confidentiality guard and breach response
+    "ConfidentialityIncident",
+    "ConfidentialityReview",
+    "PostFinding",
+    "ReviewOutcome",
 ]

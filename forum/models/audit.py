@@ -17,11 +17,13 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: No foreign key: the log must outlive anything it mentions.
-    actor_id: Mapped[int | None]
+    actor_id: Mapped[int | None] = mapped_column(index=True)
     actor_name: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(60), index=True)
     target_type: Mapped[str] = mapped_column(String(40), default="")
     target_id: Mapped[int | None]
+    #: The member the action concerns (the target, or the author of a target post or thread).
+    subject_user_id: Mapped[int | None] = mapped_column(index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(String(500), default="")

@@ -20,6 +20,12 @@ class Category(Base):
     position: Mapped[int] = mapped_column(default=0)
     #: Invisible (404) to anyone who is not staff, everywhere.
     is_staff_only: Mapped[bool] = mapped_column(default=False)
+    #: Pre-moderation: every new post waits for a moderator's approval.
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: New threads here must use the case question template.
+    requires_case_template: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: Peer support and the like: emails never carry its titles or post text.
+    is_sensitive: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Denormalised by services so the home page is one query.
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.models.base import Base, utcnow
@@ -14,7 +14,10 @@ from forum.models.user import User
 
 class Post(Base):
     __tablename__ = "posts"
-    __table_args__ = (UniqueConstraint("thread_id", "post_number"),)
+    __table_args__ = (
+        UniqueConstraint("thread_id", "post_number"),
+        Index("ix_posts_client_token", "author_id", "client_token", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
@@ -32,13 +35,42 @@ class Post(Base):
     edit_count: Mapped[int] = mapped_column(default=0)
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Moderation: hidden and held posts are shown only to their author and to moderators.
+    hidden_at: Mapped[datetime | None]
+    #: Shown to the author (and moderators) beside the hidden post.
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    #: No FK: added to an existing table, which SQLite cannot constrain without rebuilding it.
+    hidden_by_id: Mapped[int | None]
+    #: Set while the post awaits a moderator's approval.
+    held_at: Mapped[datetime | None]
+    held_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Answers: helpful marks (recounted by forum/services/helpful.py) and reply context.
+    helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The post this one answers, when the writer replied to a particular post (no FK, as above).
+    reply_to_post_id: Mapped[int | None]
+    #: Random token of the form that sent the post: the same form sent twice (a double
+    #: click, a retry after a timeout) finds this post instead of adding a second one.
+    client_token: Mapped[str | None] = mapped_column(String(64))
 
     thread: Mapped[Thread] = relationship(lazy="raise_on_sql")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")
+    reply_to: Mapped[Post | None] = relationship(
+        primaryjoin="foreign(Post.reply_to_post_id) == remote(Post.id)",
+        lazy="raise_on_sql",
+        viewonly=True,
+    )
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
 
     def __repr__(self) -> str:
         return f"<Post {self.id} #{self.post_number} in {self.thread_id}>"

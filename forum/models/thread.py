@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,11 +12,20 @@ from forum.models.base import Base, utcnow
 from forum.models.category import Category
 
 
+class ThreadKind(StrEnum):
+    QUESTION = "question"
+    DISCUSSION = "discussion"
+    #: A clinical case question written with the structured template.
+    CASE = "case"
+
+
 class Thread(Base):
     __tablename__ = "threads"
     __table_args__ = (
         Index("ix_threads_category_listing", "category_id", "is_pinned", "last_post_at"),
         Index("ix_threads_last_post_at", "last_post_at"),
+        #: The home page's site-wide pinned threads, without scanning every thread.
+        Index("ix_threads_pinned_globally", "is_pinned_globally", "last_post_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,8 +46,22 @@ class Thread(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_poster_name: Mapped[str] = mapped_column(String(80), default="")
+    #: The reply accepted as the answer (no FK: posts already reference threads).
+    solution_post_id: Mapped[int | None] = mapped_column(index=True)
     #: Set when the opening post is deleted before anyone replied.
     deleted_at: Mapped[datetime | None]
+    #: Shown at the top of the home page as well as its category.
+    is_pinned_globally: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: Set while the opening post is hidden or awaiting approval: only its author and
+    #: moderators see the thread.
+    hidden_at: Mapped[datetime | None]
+    #: The thread this one was merged into (no FK, like ``solution_post_id``).
+    merged_into_id: Mapped[int | None]
+    # Questions and answers (see forum/services/solutions.py) -------------------------------
+    #: ``ThreadKind``: questions and case questions can have an accepted solution.
+    kind: Mapped[str] = mapped_column(
+        String(16), default=ThreadKind.QUESTION, server_default=ThreadKind.QUESTION.value
+    )
 
     category: Mapped[Category] = relationship(lazy="raise_on_sql")
 

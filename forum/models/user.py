@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.models.base import Base, utcnow
@@ -37,10 +37,33 @@ class User(Base):
     #: Bumped to end every session at once (sign out everywhere, password change, suspension).
     session_version: Mapped[int] = mapped_column(default=1)
     post_count: Mapped[int] = mapped_column(default=0)
+    #: Replies of theirs accepted as a thread's solution; recounted by forum/services/solutions.py.
+    solution_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
     email_verified_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
+    # Moderation (see forum/models/moderation.py): state checked on every request, so no joins.
+    #: May read but not post until then.
+    silenced_until: Mapped[datetime | None]
+    #: May not sign in until then.
+    suspended_until: Mapped[datetime | None]
+    banned_at: Mapped[datetime | None]
+    #: Cache of this member's ``category_moderators`` rows, written only with them.
+    moderated_category_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    # Two-factor sign-in and the pledge (closed membership) --------------------------------
+    #: Base32 TOTP secret; set only once the member has proved their app with a code.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    #: The last 30-second step a code was accepted for, so a code works only once.
+    totp_last_step: Mapped[int | None]
+    #: The confidentiality pledge version this member last accepted.
+    pledge_version: Mapped[int | None]
+    #: Set when the member deleted their account: the row stays so their posts keep a name.
+    anonymised_at: Mapped[datetime | None]
+    # Notifications (forum/services/notifications.py) ---------------------------------------
+    #: Unread notifications, recounted by the notification services so the header needs no query.
+    unread_notification_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Flask-Login protocol ---------------------------------------------------------------
     @property
@@ -49,7 +72,11 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        return self.deactivated_at is None and self.password_hash is not None
+        if self.deactivated_at is not None or self.password_hash is None:
+            return False
+        if self.banned_at is not None:
+            return False
+        return self.suspended_until is None or self.suspended_until <= utcnow()
 
     @property
     def is_anonymous(self) -> bool:
@@ -62,6 +89,10 @@ class User(Base):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.MODERATOR, Role.ADMIN)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def initials(self) -> str:

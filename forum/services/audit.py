@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from forum.extensions import db
-from forum.models import AuditEntry
+from forum.models import AuditEntry, User
 from forum.policy import Actor
+
+#: The client address of the request being served; the app sets it, entries default to it.
+client_address: ContextVar[str] = ContextVar("client_address", default="")
+
+
+def _subject_user_id(target: Any) -> int | None:
+    """The member an action concerns: the target itself, or its author."""
+    if isinstance(target, User):
+        return target.id
+    return getattr(target, "author_id", None)
 
 
 def record(
@@ -19,8 +30,12 @@ def record(
     reason: str = "",
     ip: str = "",
     actor_name: str | None = None,
+    member_id: int | None = None,
 ) -> AuditEntry:
-    """Append an audit entry in the caller's transaction."""
+    """Append an audit entry in the caller's transaction.
+
+    ``member_id`` names the member concerned when it is not the target or its author.
+    """
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         actor_name=actor_name or getattr(actor, "display_name", None) or "Anonymous",
@@ -30,7 +45,8 @@ def record(
         before=before,
         after=after,
         reason=reason[:500],
-        ip=ip[:45],
+        ip=(ip or client_address.get())[:45],
+        subject_user_id=member_id if member_id is not None else _subject_user_id(target),
     )
     db.session.add(entry)
     return entry

@@ -9,8 +9,10 @@ from werkzeug.wrappers import Response
 from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db, limiter
 from forum.forms.auth import ChangePasswordForm, LoginForm
+from forum.gates import needs_pledge
 from forum.security import safe_next_url
 from forum.services import accounts
+from forum.sign_in import start_pending_sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -21,8 +23,18 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _account_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
+def _account_key() -> str:
+    """Throttle by the account asked for (existing or not), across every client address."""
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])
 def login() -> str | Response:
     next_url = safe_next_url(request.args.get("next"), url_for("main.index"))
     if current_user.is_authenticated:
@@ -33,8 +45,13 @@ def login() -> str | Response:
             form.email.data, form.password.data, ip=request.remote_addr or ""
         )
         db.session.commit()
+        if user is not None and user.has_two_factor:
+            start_pending_sign_in(user, remember=form.remember.data, next_url=next_url)
+            return redirect(url_for("two_factor.sign_in"))
         if user is not None:
             login_user(user, remember=form.remember.data)
+            if needs_pledge(user):
+                return redirect(url_for("account.pledge", next=next_url))
             return redirect(next_url)
         form.form_errors.append(SIGN_IN_FAILED)
     status = 422 if request.method == "POST" else 200

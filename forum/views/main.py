@@ -1,11 +1,19 @@
 """Home page and health checks."""
 
-from flask import Blueprint, render_template
-from flask_login import current_user
-from sqlalchemy import text
+import logging
 
-from forum import queries
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from forum import listings, queries
 from forum.extensions import db
+from forum.redis_client import redis_for
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("main", __name__)
 
@@ -16,6 +24,8 @@ def index() -> str:
         "main/index.html",
         categories=queries.visible_categories(current_user),
         latest=queries.latest_threads(current_user, limit=10),
+        pinned=queries.pinned_site_wide(current_user),
+        unread=listings.unread_by_category(current_user),
     )
 
 
@@ -26,5 +36,29 @@ def healthz() -> dict[str, str]:
 
 @bp.get("/readyz")
 def readyz() -> tuple[dict[str, str], int]:
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ready", "database": "ok"}, 200
+    """Ready for traffic: the database answers, and Redis too when the forum uses it."""
+    checks = {"database": _database_state()}
+    client = redis_for(current_app)
+    if client is not None:
+        checks["redis"] = _redis_state(client)
+    ready = all(state == "ok" for state in checks.values())
+    return {"status": "ready" if ready else "unavailable", **checks}, 200 if ready else 503
+
+
+def _database_state() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        log.warning("readiness: database unavailable (%s)", type(error).__name__)
+        return "unavailable"
+    return "ok"
+
+
+def _redis_state(client: Redis) -> str:
+    try:
+        client.ping()
+    except RedisError as error:
+        log.warning("readiness: Redis unavailable (%s)", type(error).__name__)
+        return "unavailable"
+    return "ok"

@@ -12,6 +12,7 @@ from forum.extensions import db
 from forum.forms.posts import EditPostForm
 from forum.models import Post
 from forum.services import discussions
+from forum.views.uploads import attach_composer_file
 
 bp = Blueprint("posts", __name__)
 
@@ -35,21 +36,36 @@ def show(post_id: int) -> Response:
 def edit(post_id: int) -> str | Response | tuple[str, int]:
     post = queries.get_post_or_404(post_id, current_user)
     policy.require(policy.can_edit_post(current_user, post))
-    form = EditPostForm(data={"body": post.body_source, "title": post.thread.title})
-    if form.validate_on_submit():
+    form = EditPostForm(
+        data={"body": post.body_source, "title": post.thread.title, "edit_count": post.edit_count}
+    )
+    conflict = False
+    if attach_composer_file(form) and form.validate_on_submit():
         try:
             title = form.title.data if post.post_number == 1 else None
             discussions.edit_post(
-                current_user, post, body=form.body.data, title=title, reason=form.reason.data or ""
+                current_user,
+                post,
+                body=form.body.data,
+                title=title,
+                reason=form.reason.data or "",
+                base_edit_count=int(form.edit_count.data) if form.edit_count.data else None,
+                pii_confirmed=form.pii_confirmations(),
             )
+        except discussions.EditConflict as error:
+            attach_to_form(form, error)
+            form.edit_count.data, conflict = str(post.edit_count), True
         except ServiceError as error:
             attach_to_form(form, error)
         else:
             db.session.commit()
             flash("Your changes are saved.", "success")
+            if note := form.pii_nudge_note():
+                flash(note, "info")
             return redirect(_location(post))
-    status = 422 if form.is_submitted() else 200
-    return render_template("posts/edit.html", post=post, form=form), status
+    status = (409 if conflict else 422) if form.is_submitted() else 200
+    page = render_template("posts/edit.html", post=post, form=form, conflict=conflict)
+    return page, status
 
 
 @bp.post("/p/<id:post_id>/delete")

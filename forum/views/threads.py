@@ -2,48 +2,115 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
-from forum import queries
+from forum import notification_queries, policy, queries, thread_extras
+from forum.database import write_intent
 from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db, limiter
-from forum.forms.posts import ReplyForm
+from forum.forms.answers import AnswerForm
 from forum.models import Thread
-from forum.services import discussions
+from forum.services import drafts, moderation_reads, questions, reading
 from forum.views.categories import posting_limit
 from forum.views.paging import page_arg
+from forum.views.uploads import attach_composer_file
 
 bp = Blueprint("threads", __name__)
 
 
-def _render_thread(thread: Thread, page_number: int, form: ReplyForm) -> str:
+def _render_thread(thread: Thread, page_number: int, form: AnswerForm) -> str:
     per_page = current_app.config["POSTS_PER_PAGE"]
-    page = queries.thread_posts(thread, page_number, per_page)
-    return render_template("threads/show.html", thread=thread, page=page, form=form)
+    page = queries.thread_posts(thread, page_number, per_page, current_user)
+    open_items = moderation_reads.open_items_by_post(current_user, thread, page.items)
+    with_draft = not form.is_submitted() and policy.can_reply(current_user, thread)
+    answers = thread_extras.thread_page_extras(
+        current_user, thread, page.items, with_draft=with_draft
+    )
+    if answers.reply_draft is not None and not form.body.data:
+        form.body.data = answers.reply_draft.body
+    return render_template(
+        "threads/show.html",
+        thread=thread,
+        page=page,
+        form=form,
+        open_items=open_items,
+        answers=answers,
+        watch=notification_queries.thread_watch(current_user, thread),
+    )
+
+
+def _remember_reading(thread: Thread, up_to: int) -> None:
+    """Move the reader's marker in a short write transaction of its own, after the page's
+    reads (SQLite begins it IMMEDIATE, so it waits for the write lock, never fails)."""
+    if not policy.is_member(current_user):
+        return
+    session = db.session()
+    session.expire_on_commit = False  # the rendered objects stay as they were read
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+    write_intent.set(True)
+    reading.mark_thread_read(current_user, thread, up_to)
+    db.session.commit()
 
 
 @bp.get("/t/<id:thread_id>")
 @bp.get("/t/<id:thread_id>/<slug>")
-def show(thread_id: int, slug: str | None = None) -> str:
-    thread = queries.get_thread_or_404(thread_id, current_user)
-    return _render_thread(thread, page_arg(), ReplyForm())
+def show(thread_id: int, slug: str | None = None) -> str | Response:
+    try:
+        thread = queries.get_thread_or_404(thread_id, current_user)
+    except NotFound:
+        target = moderation_reads.merged_into(thread_id, current_user)
+        if target is None:
+            raise
+        return redirect(url_for("threads.show", thread_id=target.id, slug=target.slug))
+    number = page_arg()
+    html = _render_thread(thread, number, AnswerForm())
+    _remember_reading(thread, number * current_app.config["POSTS_PER_PAGE"])
+    return html
 
 
 @bp.post("/t/<id:thread_id>/reply")
 @limiter.limit(posting_limit)
 def reply(thread_id: int) -> Response | tuple[str, int]:
     thread = queries.get_thread_or_404(thread_id, current_user)
-    form = ReplyForm()
-    if form.validate_on_submit():
+    form = AnswerForm()
+    if attach_composer_file(form) and form.validate_on_submit():
         try:
-            post = discussions.reply_to_thread(current_user, thread, body=form.body.data)
+            post = questions.answer(
+                current_user,
+                thread,
+                body=form.body.data,
+                reply_to=int(form.reply_to.data) if form.reply_to.data else None,
+                client_token=form.client_token.data,
+                pii_confirmed=form.pii_confirmations(),
+            )
         except ServiceError as error:
             attach_to_form(form, error)
         else:
             db.session.commit()
+            if post.is_held:
+                flash("Your reply is awaiting approval by a moderator.", "info")
+            if note := form.pii_nudge_note():
+                flash(note, "info")
             return redirect(url_for("posts.show", post_id=post.id))
+    _keep_reply_draft(thread, form.body.data or "")
+    thread = queries.get_thread_or_404(thread_id, current_user)  # reloaded after the commit
     per_page = current_app.config["POSTS_PER_PAGE"]
     last_page = max(1, -(-thread.last_post_number // per_page))
     return _render_thread(thread, last_page, form), 422
+
+
+def _keep_reply_draft(thread: Thread, body: str) -> None:
+    """A reply that could not be posted is kept as the member's draft (when it may be)."""
+    db.session.rollback()
+    try:
+        drafts.save_reply_draft(current_user, thread, body=body)
+    except (ServiceError, Forbidden):
+        db.session.rollback()
+    else:
+        db.session.commit()

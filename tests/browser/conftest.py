@@ -162,7 +162,7 @@ def _migrated_app(path: Path, overrides: dict) -> Flask:
     settings = {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False, **overrides}
     app = build_app(f"sqlite:///{path}", **settings)
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     return app
 
 

@@ -88,6 +88,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_post_at', sa.DateTime(), nullable=False),
     sa.Column('last_poster_name', sa.String(length=80), nullable=False),
+    sa.Column('solution_post_id', sa.Integer(), nullable=True),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_threads_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_threads_category_id_categories')),
@@ -95,6 +96,7 @@ def upgrade():
     )
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_threads_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_threads_solution_post_id'), ['solution_post_id'], unique=False)
         batch_op.create_index('ix_threads_category_listing', ['category_id', 'is_pinned', 'last_post_at'], unique=False)
         batch_op.create_index('ix_threads_last_post_at', ['last_post_at'], unique=False)
 

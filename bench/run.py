@@ -1,0 +1,375 @@
+"""Load benchmark: the forum's pages under wrk, as ratios to a minimal Flask page.
+
+Usage (from the repository root; PostgreSQL on 127.0.0.1:5432):
+
+    .venv/bin/python bench/run.py                      # SQLite and PostgreSQL, 100,000 posts
+    .venv/bin/python bench/run.py --only sqlite --reuse
+    .venv/bin/python bench/run.py --large              # 1,000,000 posts (slow to seed)
+    .venv/bin/python bench/run.py --profile            # also py-spy profiles per scenario
+
+For each database it builds a fresh forum (``db upgrade`` and ``forum seed-bench``; ``--reuse``
+keeps one already seeded), serves it with gunicorn (``gunicorn.conf.py``, 2 workers) on
+loopback beside the baseline (``bench/baseline.py``, same settings), signs in once as a seeded
+member and drives each scenario with wrk, the session cookie in a header. Reads use the normal
+configuration; the reply scenario needs CSRF and rate limits off, so the server runs with
+``FORUM_WTF_CSRF_ENABLED=false`` and ``FORUM_RATELIMIT_ENABLED=false``. It prints one table
+per database (requests/second and p50/p99 latency, each also as a ratio to the baseline) and
+the workers' memory after the run. docs/benchmarks.md records a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.servers import (  # noqa: E402 - needs the repository root on the path
+    SECRET,
+    WORKERS,
+    forum_environment,
+    http_request,
+    serve,
+    sign_in,
+    worker_pids,
+    worker_rss_mb,
+)
+
+PYTHON = sys.executable
+SQLITE_URL = f"sqlite:///{ROOT / 'instance' / 'bench-load.db'}"
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_rel_bench"
+FORUM_PORT, BASELINE_PORT = 8801, 8802
+SEARCH_QUERY = "safety netting"
+PROFILES = ROOT / "bench" / "profiles"
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int = 0
+
+
+@dataclass
+class Targets:
+    email: str
+    category: str
+    long_thread: int
+    deep_page: int
+    reply_thread: int
+    posts: int
+
+
+@dataclass
+class Run:
+    backend: str
+    baseline: Result
+    results: list[Result] = field(default_factory=list)
+    worker_rss_mb: list[float] = field(default_factory=list)
+
+
+# Tools ------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian, installed with apt-get when missing (root only)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        sys.exit("wrk is missing: install it with `apt-get install -y wrk` (as root).")
+    print("--- installing wrk with apt-get")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+    return shutil.which("wrk") or sys.exit("wrk did not install")
+
+
+def flask(url: str, *args: str) -> str:
+    env = {**os.environ, "FORUM_DATABASE_URL": url, "FORUM_SECRET_KEY": SECRET}
+    done = subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+# The database -----------------------------------------------------------------------------
+
+
+def prepare(url: str, posts: int, reuse: bool) -> None:
+    if reuse and _post_count(url) >= posts:
+        print(f"--- reusing {url} ({_post_count(url)} posts)")
+        return
+    print(f"--- building {url}")
+    _recreate(url)
+    flask(url, "db", "upgrade", "heads")
+    started = time.perf_counter()
+    flask(url, "forum", "seed-bench", "--users", "1000", "--threads", "5000", "--posts", str(posts))
+    print(f"    seeded {posts} posts in {time.perf_counter() - started:.0f} s")
+    _analyze(url)
+
+
+def _analyze(url: str) -> None:
+    """Give the planner statistics, as autovacuum soon would after a bulk load."""
+    from sqlalchemy import text
+
+    engine = _engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
+def _engine(url: str):  # noqa: ANN202 - SQLAlchemy imported lazily
+    from sqlalchemy import create_engine
+
+    return create_engine(url)
+
+
+def _post_count(url: str) -> int:
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = _engine(url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM posts")).scalar_one()
+    except SQLAlchemyError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _recreate(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def find_targets(url: str) -> Targets:
+    """The pages to time: the busiest category, the longest thread, a typical thread."""
+    from sqlalchemy import text
+
+    engine = _engine(url)
+    with engine.connect() as connection:
+        one = lambda sql: connection.execute(text(sql)).first()  # noqa: E731
+        email = one("SELECT email FROM users WHERE email LIKE 'bench%' ORDER BY id LIMIT 1")[0]
+        category = one(
+            "SELECT c.slug FROM categories c JOIN threads t ON t.category_id = c.id "
+            "GROUP BY c.slug ORDER BY count(*) DESC, c.slug LIMIT 1"
+        )[0]
+        long_thread, length = one(
+            "SELECT id, last_post_number FROM threads ORDER BY last_post_number DESC LIMIT 1"
+        )
+        typical = one(
+            "SELECT id FROM threads ORDER BY abs(last_post_number - 20), id LIMIT 1 OFFSET 7"
+        )[0]
+        posts = one("SELECT count(*) FROM posts")[0]
+    engine.dispose()
+    pages = -(-length // 20)
+    return Targets(email, category, long_thread, max(1, pages * 9 // 10), typical, posts)
+
+
+# Load -------------------------------------------------------------------------------------
+
+_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(name: str, url: str, args: argparse.Namespace, extra: list[str]) -> Result:
+    base = ["wrk", "-t1", f"-c{args.connections}", "--latency", "--timeout", "10s", *extra]
+    subprocess.run([*base, "-d2s", url], capture_output=True, check=True)  # warm-up
+    output = subprocess.run(
+        [*base, f"-d{args.duration}s", url], capture_output=True, text=True, check=True
+    ).stdout
+    latencies = {p: float(v) * _UNITS[u] for p, v, u in _LATENCY.findall(output)}
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    count = int(errors.group(1)) if errors else 0
+    count += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return Result(name, rps, latencies["50"], latencies["99"], count)
+
+
+def scenarios(targets: Targets) -> list[tuple[str, str, str | None]]:
+    """(name, path, wrk script) for each scenario."""
+    query = urlencode({"q": SEARCH_QUERY})
+    return [
+        ("home", "/", None),
+        ("busy category", f"/c/{targets.category}", None),
+        ("thread, first page", f"/t/{targets.long_thread}", None),
+        (
+            f"thread, page {targets.deep_page}",
+            f"/t/{targets.long_thread}?page={targets.deep_page}",
+            None,
+        ),
+        (f"search '{SEARCH_QUERY}'", f"/search?{query}", None),
+        ("post a reply", f"/t/{targets.reply_thread}/reply", "bench/wrk/reply.lua"),
+    ]
+
+
+def _check_page(path: str, cookie: str, script: str | None) -> None:
+    if script:
+        return
+    status = http_request(FORUM_PORT, "GET", path, cookie=cookie)[0]
+    if status != 200:
+        sys.exit(f"{path} answered {status}, not 200: the benchmark would time the wrong page")
+
+
+@contextmanager
+def profiling(enabled: bool, process: subprocess.Popen, name: str, seconds: int) -> Iterator[None]:
+    if not enabled:
+        yield
+        return
+    if shutil.which("py-spy") is None and not (Path(PYTHON).parent / "py-spy").exists():
+        sys.exit("--profile needs py-spy: pip install -r requirements-dev.txt")
+    PROFILES.mkdir(exist_ok=True)
+    target = PROFILES / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')}.txt"
+    worker = worker_pids(process)[0]
+    spy = subprocess.Popen(
+        [
+            shutil.which("py-spy") or str(Path(PYTHON).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(worker),
+            "--duration",
+            str(seconds + 2),
+            "--format",
+            "raw",
+            "--output",
+            str(target),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        spy.wait(seconds + 30)
+
+
+def measure(backend: str, url: str, args: argparse.Namespace) -> Run:
+    targets = find_targets(url)
+    logs = ROOT / "instance"
+    forum_log, baseline_log = logs / "bench-forum.log", logs / "bench-baseline.log"
+    with (
+        serve("wsgi:app", FORUM_PORT, forum_environment(url), forum_log) as forum,
+        serve("bench.baseline:app", BASELINE_PORT, dict(os.environ), baseline_log),
+    ):
+        baseline = wrk("baseline", f"http://127.0.0.1:{BASELINE_PORT}/", args, [])
+        run = Run(backend, baseline)
+        cookie = sign_in(FORUM_PORT, targets.email)
+        for name, path, script in scenarios(targets):
+            _check_page(path, cookie, script)
+            extra = ["-H", f"Cookie: {cookie}"] + (["-s", script] if script else [])
+            with profiling(args.profile, forum, f"{backend} {name}", args.duration):
+                result = wrk(name, f"http://127.0.0.1:{FORUM_PORT}{path}", args, extra)
+            run.results.append(result)
+            print(f"    {name}: {result.requests_per_second:.0f} req/s, p99 {result.p99_ms:.1f} ms")
+        run.worker_rss_mb = worker_rss_mb(forum)
+    return run
+
+
+# Report -----------------------------------------------------------------------------------
+
+
+def report(run: Run, posts: int, args: argparse.Namespace) -> str:
+    base = run.baseline
+    lines = [
+        f"#### {run.backend}, {posts:,} posts",
+        "",
+        f"wrk: 1 thread, {args.connections} connections, {args.duration} s per scenario; "
+        f"gunicorn: {WORKERS} sync workers.",
+        "",
+        "| page | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | errors |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+        _row(base, base),
+        *(_row(result, base) for result in run.results),
+        "",
+        f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in run.worker_rss_mb)} "
+        "(resident set size).",
+    ]
+    return "\n".join(lines)
+
+
+def _row(result: Result, base: Result) -> str:
+    return (
+        f"| {result.name} | {result.requests_per_second:,.0f} | "
+        f"{result.requests_per_second / base.requests_per_second:.2f} | {result.p50_ms:.1f} | "
+        f"{result.p99_ms:.1f} | {result.p99_ms / base.p99_ms:.1f} | {result.errors} |"
+    )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--large", action="store_true", help="1,000,000 posts, not 100,000")
+    parser.add_argument("--reuse", action="store_true", help="keep a database already seeded")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections")
+    parser.add_argument("--profile", action="store_true", help=f"py-spy profiles to {PROFILES}")
+    parser.add_argument("--sqlite-url", default=SQLITE_URL)
+    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    ensure_wrk()
+    posts = 1_000_000 if args.large else 100_000
+    backends = {"SQLite": args.sqlite_url, "PostgreSQL": args.postgres_url}
+    if args.only:
+        backends = {k: v for k, v in backends.items() if k.lower() == args.only}
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    reports, figures = [], {}
+    for backend, url in backends.items():
+        prepare(url, posts, args.reuse)
+        print(f"--- measuring {backend}")
+        run = measure(backend, url, args)
+        reports.append(report(run, posts, args))
+        figures[backend] = {
+            "baseline": vars(run.baseline),
+            "results": [vars(r) for r in run.results],
+            "worker_rss_mb": run.worker_rss_mb,
+        }
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print("\n\n".join(reports))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Read side of notifications and watching: the notifications page and the settings pages.
+
+Every page here runs a fixed number of statements whatever it lists: relationships are eager
+loaded, and the visibility rules are part of the SQL, so a notification about something the
+member may no longer see is never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import contains_eager
+from werkzeug.exceptions import NotFound
+
+from forum import notification_text
+from forum.extensions import db
+from forum.forms.notifications import THREAD_LEVEL_CHOICES, TOPIC_LEVEL_CHOICES
+from forum.models import (
+    Category,
+    CategorySubscription,
+    Notification,
+    NotificationKind,
+    Post,
+    Tag,
+    TagSubscription,
+    Thread,
+    ThreadSubscription,
+    WatchLevel,
+)
+from forum.policy import (
+    Actor,
+    is_member,
+    visible_categories_clause,
+    visible_posts_clause,
+    visible_threads_clause,
+)
+from forum.queries import Page
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    notification: Notification
+    headline: str
+    #: Where the notification leads: the exact post, or the page about the notice.
+    endpoint: str
+    values: dict[str, int]
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    """Notices (no thread) always; posts only while the member may see them."""
+    about_post = and_(
+        Post.deleted_at.is_(None),
+        visible_threads_clause(actor),
+        visible_posts_clause(actor),
+    )
+    return or_(Notification.thread_id.is_(None), about_post)
+
+
+def _mine(actor: Actor) -> Select[tuple[Notification]]:
+    return (
+        select(Notification)
+        .outerjoin(Thread, Thread.id == Notification.thread_id)
+        .outerjoin(Category, Category.id == Thread.category_id)
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .where(Notification.user_id == actor.id, _visible(actor))
+    )
+
+
+def notifications_page(actor: Actor, number: int, per_page: int) -> Page[NotificationRow]:
+    """The member's notifications, newest first: two statements for any number of them."""
+    total = db.session.scalar(
+        _mine(actor).with_only_columns(func.count(Notification.id)).order_by(None)
+    )
+    total = total or 0
+    if number > max(1, -(-total // per_page)):
+        raise NotFound("There is no such page.")
+    stmt = (
+        _mine(actor)
+        .options(
+            contains_eager(Notification.thread).contains_eager(Thread.category),
+            contains_eager(Notification.post),
+        )
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = [describe(n) for n in db.session.scalars(stmt)]
+    return Page(items=rows, number=number, per_page=per_page, total=total)
+
+
+def describe(notification: Notification) -> NotificationRow:
+    thread = notification.thread
+    title = thread.title if thread is not None else ""
+    headline = notification_text.headline(notification, title)
+    if notification.post_id is not None:
+        return NotificationRow(
+            notification, headline, "posts.show", {"post_id": notification.post_id}
+        )
+    if notification.kind == NotificationKind.MODERATION:
+        return NotificationRow(notification, headline, "mod_reports.messages", {})
+    return NotificationRow(notification, headline, "notification_settings.edit", {})
+
+
+def own_notification_or_404(actor: Actor, notification_id: int) -> Notification:
+    found = db.session.get(Notification, notification_id)
+    if found is None or found.user_id != actor.id:
+        raise NotFound("That notification does not exist.")
+    return found
+
+
+# Watching ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    """A category or tag with the member's level for it."""
+
+    id: int
+    name: str
+    level: str
+    email: bool = True
+    sensitive: bool = False
+
+
+def category_choices(actor: Actor) -> list[TopicChoice]:
+    """Every category the member can see, with their level (one statement)."""
+    stmt = (
+        select(Category, CategorySubscription)
+        .outerjoin(
+            CategorySubscription,
+            and_(
+                CategorySubscription.category_id == Category.id,
+                CategorySubscription.user_id == actor.id,
+            ),
+        )
+        .where(visible_categories_clause(actor))
+        .order_by(Category.position, Category.name)
+    )
+    return [
+        TopicChoice(
+            c.id,
+            c.name,
+            s.level if s else WatchLevel.NORMAL,
+            s.email if s else True,
+            c.is_sensitive,
+        )
+        for c, s in db.session.execute(stmt)
+    ]
+
+
+def tag_choices(actor: Actor) -> list[TopicChoice]:
+    stmt = (
+        select(Tag, TagSubscription.level)
+        .outerjoin(
+            TagSubscription,
+            and_(TagSubscription.tag_id == Tag.id, TagSubscription.user_id == actor.id),
+        )
+        .order_by(Tag.name)
+    )
+    return [
+        TopicChoice(t.id, t.name, level or WatchLevel.NORMAL)
+        for t, level in db.session.execute(stmt)
+    ]
+
+
+def thread_choices(actor: Actor, limit: int = 200) -> Sequence[ThreadSubscription]:
+    """Threads the member chose a level for, that they can still see, latest activity first."""
+    stmt = (
+        select(ThreadSubscription)
+        .join(Thread, Thread.id == ThreadSubscription.thread_id)
+        .join(Category, Category.id == Thread.category_id)
+        .options(contains_eager(ThreadSubscription.thread).contains_eager(Thread.category))
+        .where(ThreadSubscription.user_id == actor.id, visible_threads_clause(actor))
+        .order_by(Thread.last_post_at.desc())
+        .limit(limit)
+    )
+    return db.session.scalars(stmt).all()
+
+
+def category_level(actor: Actor, category: Category) -> str:
+    row = db.session.get(CategorySubscription, (actor.id, category.id))
+    return row.level if row is not None else WatchLevel.NORMAL
+
+
+def thread_level(actor: Actor, thread: Thread) -> tuple[str, bool]:
+    """The member's level for ``thread``, and whether they chose it for this thread."""
+    own = select(ThreadSubscription.level).where(
+        ThreadSubscription.user_id == actor.id, ThreadSubscription.thread_id == thread.id
+    )
+    inherited = select(CategorySubscription.level).where(
+        CategorySubscription.user_id == actor.id,
+        CategorySubscription.category_id == thread.category_id,
+    )
+    chosen, category = db.session.execute(
+        select(own.scalar_subquery(), inherited.scalar_subquery())
+    ).one()
+    if chosen is not None:
+        return chosen, True
+    return (WatchLevel.WATCHING if category == WatchLevel.WATCHING else WatchLevel.NORMAL), False
+
+
+@dataclass(frozen=True)
+class WatchControl:
+    """The level picker at the foot of a thread or on a category page."""
+
+    level: str
+    chosen: bool
+    choices: list[tuple[str, str]]
+
+
+def thread_watch(actor: Actor, thread: Thread) -> WatchControl | None:
+    if not is_member(actor):
+        return None
+    level, chosen = thread_level(actor, thread)
+    return WatchControl(level, chosen, THREAD_LEVEL_CHOICES)
+
+
+def category_watch(actor: Actor, category: Category) -> WatchControl | None:
+    if not is_member(actor):
+        return None
+    return WatchControl(category_level(actor, category), True, TOPIC_LEVEL_CHOICES)

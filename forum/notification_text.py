@@ -1,0 +1,60 @@
+"""What a notification says, in one sentence, on the site and in email.
+
+In a sensitive category (peer support) an email names neither the thread nor the post: only
+that there is something to sign in and read.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+SIGN_IN_TO_READ = "sign in to read it"
+
+
+class NotificationLike(Protocol):
+    kind: str
+    actor_name: str
+    count: int
+    summary: str
+
+
+def _people(notification: NotificationLike) -> str:
+    others = notification.count - 1
+    if others <= 0:
+        return notification.actor_name or "Someone"
+    return f"{notification.actor_name} and {others} other{'s' if others > 1 else ''}"
+
+
+HEADLINES = {
+    "mention": "{actor} mentioned you in {title}",
+    "quote": "{actor} quoted your post in {title}",
+    "reply": "{actor} replied to your post in {title}",
+    "watched_reply": "{actor} replied in {title}",
+    "new_thread": "{actor} started a new thread: {title}",
+    "solution": "{actor} accepted your reply as the solution to {title}",
+}
+
+
+def headline(notification: NotificationLike, title: str) -> str:
+    """One sentence for the notifications page: who did what, where."""
+    if notification.kind in ("moderation", "join_approved"):
+        return notification.summary
+    if notification.kind == "helpful":
+        return f"{_people(notification)} found your post in “{title}” helpful"
+    template = HEADLINES.get(notification.kind, "{actor} posted in {title}")
+    return template.format(actor=notification.actor_name or "Someone", title=f"“{title}”")
+
+
+def email_headline(
+    notification: NotificationLike, title: str, category: str, sensitive: bool
+) -> str:
+    """As ``headline``, but a sensitive category's thread is named only by its category."""
+    if not sensitive or notification.kind in ("moderation", "join_approved"):
+        return headline(notification, title)
+    return f"New activity in {category}: {SIGN_IN_TO_READ}"
+
+
+def subject_for(headlines: list[str], site_name: str) -> str:
+    if len(headlines) == 1:
+        return headlines[0][:300]
+    return f"{len(headlines)} new notifications on {site_name}"

@@ -1,0 +1,286 @@
+"""Full-text search over posts and thread titles, behind one interface.
+
+``search_posts(query, actor, page=..., per_page=...)`` answers a search as the page shows it;
+``install()`` and ``rebuild()`` repair the index. The backend is chosen from the database's
+dialect: ``sqlite.py`` (FTS5) or ``postgres.py`` (tsvector). The database keeps the index in
+sync with every insert, edit and delete by itself (triggers, generated columns), and the
+migration ``0002`` installs it, so nothing else in the forum has to remember search.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from types import ModuleType
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import Row, select
+from sqlalchemy.orm import joinedload
+
+from forum import markup
+from forum.extensions import db
+from forum.models import Category, Post, Tag, Thread, User, utcnow
+from forum.policy import Actor, visible_categories_clause
+from forum.search import facets, files, postgres, ranking, sqlite
+from forum.search.highlight import marked, plain
+from forum.search.query import SearchQuery, parse, with_filters
+
+__all__ = [
+    "SearchHit",
+    "SearchQuery",
+    "SearchResults",
+    "install",
+    "parse",
+    "rebuild",
+    "search_posts",
+    "with_filters",
+]
+
+PER_PAGE = 20
+#: Newest matching posts (and, separately, titles) ranked per query; see ``ranking``.
+CANDIDATE_LIMIT = 300
+EXCERPT_LENGTH = 240
+
+_BACKENDS: dict[str, ModuleType] = {"sqlite": sqlite, "postgresql": postgres}
+
+
+def backend() -> ModuleType:
+    """The search module for the database in use."""
+    dialect = db.engine.dialect.name
+    if dialect not in _BACKENDS:
+        raise RuntimeError(f"Search does not support the {dialect} database.")
+    return _BACKENDS[dialect]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A thread that matched, shown by its best post."""
+
+    post: Post
+    title: Markup
+    snippet: Markup
+    #: How many of the thread's posts matched (among the ranked candidates).
+    matches: int
+    title_match: bool
+
+    @property
+    def thread(self) -> Thread:
+        return self.post.thread
+
+    @property
+    def is_accepted_answer(self) -> bool:
+        return self.post.id == self.thread.solution_post_id
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: SearchQuery
+    hits: Sequence[SearchHit]
+    number: int
+    per_page: int
+    #: Matching threads; a lower bound when ``complete`` is False.
+    total: int
+    #: False when the search matched more posts than are ranked (see ``CANDIDATE_LIMIT``).
+    complete: bool = True
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        return self.query.notices
+
+
+def search_posts(
+    query: str | SearchQuery, actor: Actor, *, page: int = 1, per_page: int = PER_PAGE
+) -> SearchResults:
+    """Search what ``actor`` may see; one page of threads, each shown by its best post."""
+    query = parse(query) if isinstance(query, str) else query
+    query = _explain_exclusions(query)
+    empty = SearchResults(query, (), page, per_page, 0)
+    if query.is_empty:
+        return empty
+    resolved = _resolve_filters(query, actor)
+    if resolved is None:
+        return replace(empty, query=_with_notice(query, _missing_filter(query, actor)))
+    statement, params = _statement(query, actor, resolved, page, per_page)
+    rows = db.session.execute(statement, params).all()
+    if not rows and page > 1:
+        return _beyond_last_page(query, actor, resolved, page, per_page)
+    total = rows[0].total if rows else 0
+    return SearchResults(query, _hits(query, rows), page, per_page, total, _complete(rows))
+
+
+def _explain_exclusions(query: SearchQuery) -> SearchQuery:
+    if query.negative and not query.positive:
+        return _with_notice(
+            query,
+            "Searches need at least one word to look for: an excluded word (-word) only "
+            "narrows a search down, so it was not used.",
+        )
+    return query
+
+
+def _with_notice(query: SearchQuery, notice: str) -> SearchQuery:
+    return replace(query, notices=(*query.notices, notice))
+
+
+def _lookups(query: SearchQuery, actor: Actor) -> dict[str, tuple[str | None, Any]]:
+    """For each filter naming a row: the value typed and the select that finds its id."""
+    return {
+        "category_id": (
+            query.category,
+            select(Category.id).where(
+                Category.slug == query.category, visible_categories_clause(actor)
+            ),
+        ),
+        "author_id": (query.author, select(User.id).where(User.username == query.author)),
+        "tag_id": (query.tag, select(Tag.id).where(Tag.slug == query.tag)),
+    }
+
+
+_MISSING = {
+    "category_id": "There is no category “{}”.",
+    "author_id": "No member has the username “{}”.",
+    "tag_id": "There is no tag “{}”.",
+}
+
+
+def _resolve_filters(query: SearchQuery, actor: Actor) -> dict[str, int | None] | None:
+    """Ids for the ``category:``, ``author:`` and ``tag:`` values; None (and a notice, from
+    ``_missing_filter``) if one names nothing. A staff-only category is nothing, to members."""
+    resolved: dict[str, int | None] = {}
+    if query.category is None and query.author is None and query.tag is None:
+        return resolved
+    for key, (value, lookup) in _lookups(query, actor).items():
+        if value is not None:
+            resolved[key] = db.session.scalar(lookup)
+            if resolved[key] is None:
+                return None
+    return resolved
+
+
+def _missing_filter(query: SearchQuery, actor: Actor) -> str:
+    for key, (value, lookup) in _lookups(query, actor).items():
+        if value is not None and db.session.scalar(lookup) is None:
+            return _MISSING[key].format(value)
+    return ""
+
+
+def _statement(
+    query: SearchQuery, actor: Actor, resolved: dict[str, int | None], page: int, per_page: int
+) -> tuple[Any, dict[str, Any]]:
+    engine = backend()
+    where = [ranking.visible(actor), *ranking.filters(query, **resolved)]
+    window = current_app.config.get("SEARCH_CANDIDATE_LIMIT", CANDIDATE_LIMIT)
+    tokens = facets.required(query, today=utcnow().date(), **resolved)
+    connection = db.session.connection()
+    if query.has_text:
+        sides = [
+            engine.body_candidates(connection, query, tokens, where, window),
+            engine.title_candidates(connection, query, where, window),
+            files.candidates(engine.name, query, where, window),
+        ]
+    elif tokens:
+        sides = [engine.body_candidates(connection, query, tokens, where, window)]
+    else:
+        sides = [ranking.browse_candidates(where, window)]
+    params = engine.parameters(query, tokens)
+    offset = (page - 1) * per_page
+    return ranking.ranked(sides, offset=offset, limit=per_page), params
+
+
+def _complete(rows: Sequence[Row[Any]]) -> bool:
+    window = current_app.config.get("SEARCH_CANDIDATE_LIMIT", CANDIDATE_LIMIT)
+    if not rows:
+        return True
+    sizes = [value for key, value in rows[0]._mapping.items() if str(key).endswith("_size")]
+    return all(size < window for size in sizes)
+
+
+def _beyond_last_page(
+    query: SearchQuery, actor: Actor, resolved: dict[str, int | None], page: int, per_page: int
+) -> SearchResults:
+    statement, params = _statement(query, actor, resolved, 1, 1)
+    first = db.session.execute(statement, params).first()
+    total = first.total if first else 0
+    return SearchResults(query, (), page, per_page, total, _complete([first] if first else []))
+
+
+def _hits(query: SearchQuery, rows: Sequence[Row[Any]]) -> tuple[SearchHit, ...]:
+    if not rows:
+        return ()
+    posts = _load_posts([row.post_id for row in rows])
+    connection = db.session.connection()
+    engine = backend()
+    snippets = engine.snippets(connection, query, posts)
+    unmatched = [post_id for post_id in posts if post_id not in snippets]
+    snippets.update(files.snippets(connection, engine.name, query, unmatched))
+    titled = [row.thread_id for row in rows if row.title_hit]
+    titles = engine.titles(connection, query, titled)
+    return tuple(
+        SearchHit(
+            post=posts[row.post_id],
+            title=_title(posts[row.post_id].thread, titles),
+            snippet=_snippet(posts[row.post_id], snippets),
+            matches=row.matches,
+            title_match=bool(row.title_hit),
+        )
+        for row in rows
+        if row.post_id in posts
+    )
+
+
+def _load_posts(ids: list[int]) -> dict[int, Post]:
+    statement = (
+        select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+        .where(Post.id.in_(ids))
+    )
+    return {post.id: post for post in db.session.scalars(statement)}
+
+
+def _title(thread: Thread, titles: dict[int, str]) -> Markup:
+    return marked(titles[thread.id]) if thread.id in titles else plain(thread.title)
+
+
+def _snippet(post: Post, snippets: dict[int, str]) -> Markup:
+    if post.id in snippets:
+        return marked(snippets[post.id])
+    return plain(markup.excerpt(post.body_html, EXCERPT_LENGTH))
+
+
+# Maintenance ---------------------------------------------------------------------------------
+
+
+def install() -> bool:
+    """Create any missing part of the search index (the migration normally has); True if
+    anything was missing. Call inside a transaction the caller commits."""
+    return backend().install(db.session.connection())
+
+
+def rebuild_work() -> int:
+    """Units of work ``rebuild`` reports to its progress callback (for a progress bar)."""
+    return backend().rebuild_work(db.session.connection())
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> None:
+    """Rebuild the whole index from the posts and threads tables; the caller commits."""
+    backend().rebuild(db.session.connection(), progress or (lambda _n: None))
+
+
+def index_size() -> int | None:
+    """Bytes the index takes on disk, where the database can tell."""
+    return backend().index_size(db.session.connection())

@@ -1,0 +1,351 @@
+"""What the searcher typed, understood: words, phrases, exclusions, prefixes and filters.
+
+Parsing never fails. Anything that is not valid syntax is searched for as plain words, and a
+notice says what was reinterpreted, so the page always answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+#: Longest query text looked at; the rest is ignored (with a notice).
+MAX_QUERY_LENGTH = 500
+#: Most words, phrases and prefixes used from one query.
+MAX_TERMS = 16
+#: Shortest stem a prefix search accepts (``ref*``): shorter ones would match half the forum.
+MIN_PREFIX_LENGTH = 3
+
+#: PostgreSQL's English stop words (``english.stop``). Dropped from plain words on both
+#: databases so that a query means the same thing on each.
+STOP_WORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now""".split()
+)
+
+Status = Literal["solved", "unsolved"]
+TermKind = Literal["word", "phrase", "prefix"]
+
+_TOKEN = re.compile(
+    r"""(?P<neg>-)?(?:
+        (?P<key>[A-Za-z]+):"(?P<quoted_value>[^"]*)"?   # filter:"quoted value"
+      | "(?P<phrase>[^"]*)"?                            # "exact phrase" (closing quote optional)
+      | (?P<bare>[^\s"]+)                               # anything else up to a space
+    )""",
+    re.VERBOSE,
+)
+_WORD = re.compile(r"[^\W_]+")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
+_USERNAME = re.compile(r"[a-z0-9_]{1,30}")
+_TAG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+FILTER_KEYS = frozenset({"category", "author", "by", "tag", "is", "before", "after"})
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the text must (or, negated, must not) contain."""
+
+    text: str
+    kind: TermKind = "word"
+    negated: bool = False
+
+    @property
+    def display(self) -> str:
+        body = f'"{self.text}"' if self.kind == "phrase" else self.text
+        return ("-" if self.negated else "") + body + ("*" if self.kind == "prefix" else "")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed search: text terms plus filters. Build with ``parse`` and ``with_filters``."""
+
+    terms: tuple[Term, ...] = ()
+    #: What the searcher typed, minus the filters (shown back in the search box).
+    words: str = ""
+    category: str | None = None
+    author: str | None = None
+    tag: str | None = None
+    status: Status | None = None
+    after: date | None = None
+    before: date | None = None
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def positive(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if not t.negated)
+
+    @property
+    def negative(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.negated)
+
+    @property
+    def has_text(self) -> bool:
+        """True when there is at least one term the text must contain."""
+        return bool(self.positive)
+
+    @property
+    def has_filters(self) -> bool:
+        return any(value is not None for _key, value in self.filters())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.has_text and not self.has_filters
+
+    def filters(self) -> list[tuple[str, str | None]]:
+        """The filters as ``(name, value)`` in query-language form (``None`` when unset)."""
+        return [
+            ("category", self.category),
+            ("author", self.author),
+            ("tag", self.tag),
+            ("is", self.status),
+            ("after", self.after.isoformat() if self.after else None),
+            ("before", self.before.isoformat() if self.before else None),
+        ]
+
+    def describe(self) -> str:
+        """The whole search in the query language, e.g. ``fit "safety net" is:solved``."""
+        parts = [term.display for term in self.terms]
+        parts += [f"{name}:{value}" for name, value in self.filters() if value is not None]
+        return " ".join(parts)
+
+    def params(self, **changes: str | None) -> dict[str, str]:
+        """URL parameters that reproduce this search (for pagination and "remove" links)."""
+        values = {
+            "q": self.words,
+            "category": self.category,
+            "author": self.author,
+            "tag": self.tag,
+            "status": self.status,
+            "after": self.after.isoformat() if self.after else None,
+            "before": self.before.isoformat() if self.before else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+    def without(self, name: str) -> SearchQuery:
+        """This search with one filter (by its ``filters()`` name) removed."""
+        attribute = {"is": "status"}.get(name, name)
+        return replace(self, **{attribute: None})
+
+
+def parse(text: str | None) -> SearchQuery:
+    """Understand a query typed into a search box. Never raises."""
+    text = (text or "").replace("\x00", " ")
+    notices: list[str] = []
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        notices.append(f"Only the first {MAX_QUERY_LENGTH} characters of the search were used.")
+    state = _ParseState(notices=notices)
+    for match in _TOKEN.finditer(text):
+        state.take(match)
+    return state.result()
+
+
+def with_filters(query: SearchQuery, **controls: str | None) -> SearchQuery:
+    """Apply the search form's filter controls (``category``, ``author``, ``tag``, ``status``,
+    ``after``, ``before``); a filter typed into the text takes precedence over its control."""
+    state = _ParseState(notices=list(query.notices))
+    for name, raw in controls.items():
+        value = (raw or "").strip()
+        if value and getattr(query, name) is None:
+            state.apply_filter("is" if name == "status" else name, value, source="form")
+    return replace(query, **state.filters, notices=tuple(dict.fromkeys(state.notices)))
+
+
+@dataclass
+class _ParseState:
+    notices: list[str]
+    terms: list[Term] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+    filters: dict[str, object] = field(default_factory=dict)
+    dropped_common: bool = False
+    too_many: bool = False
+
+    def take(self, match: re.Match[str]) -> None:
+        negated = bool(match.group("neg"))
+        raw = match.group(0)
+        if match.group("key") is not None:
+            key = match.group("key").lower()
+            if key in FILTER_KEYS and not negated:
+                self.apply_filter(key, match.group("quoted_value"), source=raw)
+                return
+            self.add_words(match.group("key") + " " + match.group("quoted_value"), negated, raw)
+        elif match.group("phrase") is not None:
+            self.add_phrase(match.group("phrase"), negated, raw)
+        else:
+            self.take_bare(match.group("bare"), negated, raw)
+
+    def take_bare(self, bare: str, negated: bool, raw: str) -> None:
+        if bare.startswith("@") and not negated and _USERNAME.fullmatch(bare[1:].lower()):
+            self.apply_filter("author", bare[1:], source=raw)
+            return
+        key, colon, value = bare.partition(":")
+        if colon and value and key.lower() in FILTER_KEYS and not negated:
+            self.apply_filter(key.lower(), value, source=raw)
+            return
+        if bare.endswith("*"):
+            self.add_prefix(bare.rstrip("*"), negated, raw)
+        else:
+            self.add_words(bare, negated, raw)
+
+    def add_words(self, text: str, negated: bool, raw: str) -> None:
+        parts = [p.lower() for p in _WORD.findall(text)]
+        if len(parts) > 1:
+            self.add_term(Term(" ".join(parts), "phrase", negated), raw)
+        elif parts and parts[0] in STOP_WORDS:
+            self.dropped_common = True
+            self.words.append(raw)
+        elif parts:
+            self.add_term(Term(parts[0], "word", negated), raw)
+
+    def add_phrase(self, text: str, negated: bool, raw: str) -> None:
+        parts = [p.lower() for p in _WORD.findall(text)]
+        if len(parts) == 1:
+            self.add_words(parts[0], negated, raw)
+        elif parts:
+            self.add_term(Term(" ".join(parts), "phrase", negated), raw)
+
+    def add_prefix(self, stem: str, negated: bool, raw: str) -> None:
+        parts = [p.lower() for p in _WORD.findall(stem)]
+        if len(parts) == 1 and len(parts[0]) >= MIN_PREFIX_LENGTH:
+            self.add_term(Term(parts[0], "prefix", negated), raw)
+            return
+        if len(parts) == 1:
+            self.notices.append(
+                f"“{raw}”: a search for the start of a word needs at least "
+                f"{MIN_PREFIX_LENGTH} letters before the *, so it was searched for as a word."
+            )
+        self.add_words(stem, negated, raw)
+
+    def add_term(self, term: Term, raw: str) -> None:
+        self.words.append(raw)
+        if term in self.terms:
+            return
+        if len(self.terms) >= MAX_TERMS:
+            self.too_many = True
+            return
+        self.terms.append(term)
+
+    def apply_filter(self, key: str, value: str, *, source: str) -> None:
+        value = value.strip()
+        parsed = _FILTER_PARSERS[key](value)
+        if parsed is None:
+            self.reject_filter(key, value, source)
+            return
+        name, result = parsed
+        self.filters[name] = result
+
+    def reject_filter(self, key: str, value: str, source: str) -> None:
+        hint = _FILTER_HINTS[key]
+        if source == "form":
+            self.notices.append(f"The {key} filter “{value}” was not understood. {hint}")
+            return
+        self.notices.append(
+            f"“{source}” is not a filter we understand, so it was searched for as words. {hint}"
+        )
+        self.add_words(f"{key} {value}", False, source)
+
+    def result(self) -> SearchQuery:
+        terms = tuple(self.terms)
+        notices = list(self.notices)
+        if self.too_many:
+            notices.append(f"Only the first {MAX_TERMS} words and phrases were used.")
+        if self.dropped_common and not any(not t.negated for t in terms):
+            notices.append(
+                "Very common words such as “the” and “what” are left out of searches: "
+                "add a more specific word."
+            )
+        return SearchQuery(
+            terms=terms,
+            words=" ".join(self.words),
+            notices=tuple(dict.fromkeys(notices)),
+            **self.filters,  # type: ignore[arg-type]
+        )
+
+
+def _category(value: str) -> tuple[str, str] | None:
+    slug = value.lower()
+    return ("category", slug) if _SLUG.fullmatch(slug) else None
+
+
+def _author(value: str) -> tuple[str, str] | None:
+    username = value.removeprefix("@").lower()
+    return ("author", username) if _USERNAME.fullmatch(username) else None
+
+
+def _tag(value: str) -> tuple[str, str] | None:
+    slug = value.removeprefix("#").lower()
+    return ("tag", slug) if _TAG.fullmatch(slug) else None
+
+
+def _status(value: str) -> tuple[str, str] | None:
+    value = value.lower()
+    return ("status", value) if value in ("solved", "unsolved") else None
+
+
+def parse_date(value: str, *, end: bool = False) -> date | None:
+    """``2024``, ``2024-03``, ``2024-03-01`` or ``01/03/2024``; ``end`` picks the last day."""
+    if match := _UK_DATE.fullmatch(value):
+        day, month, year = (int(g) for g in match.groups())
+        return _safe_date(year, month, day)
+    if not (match := _ISO_DATE.fullmatch(value)):
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    if day is not None:
+        return _safe_date(int(year), int(month), int(day))
+    if month is not None:
+        first = _safe_date(int(year), int(month), 1)
+        return _month_end(first) if first and end else first
+    return _safe_date(int(year), 12 if end else 1, 31 if end else 1)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day) if year >= 1900 else None
+    except ValueError:
+        return None
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _after(value: str) -> tuple[str, date] | None:
+    parsed = parse_date(value)
+    return ("after", parsed) if parsed else None
+
+
+def _before(value: str) -> tuple[str, date] | None:
+    parsed = parse_date(value, end=True)
+    return ("before", parsed) if parsed else None
+
+
+_FILTER_PARSERS = {
+    "category": _category,
+    "author": _author,
+    "by": _author,
+    "tag": _tag,
+    "is": _status,
+    "after": _after,
+    "before": _before,
+}
+_DATE_HINT = "Dates look like 2024-03-01, 01/03/2024, 2024-03 or 2024."
+_FILTER_HINTS = {
+    "category": "Categories are named by the last part of their address, e.g. category:screening.",
+    "author": "Authors are named by username, e.g. author:asha_patel or @asha_patel.",
+    "by": "Authors are named by username, e.g. by:asha_patel or @asha_patel.",
+    "tag": "Tags are named by their address, e.g. tag:two-week-wait.",
+    "is": "Use is:solved or is:unsolved.",
+    "after": _DATE_HINT,
+    "before": _DATE_HINT,
+}

@@ -1,0 +1,226 @@
+"""The one ranked, grouped, paginated search statement, shared by both databases.
+
+A backend supplies the text match (``body_candidates`` and ``title_candidates``); this module
+adds who may see what, the filters, the grouping by thread and the order:
+
+1. threads whose title matches come first (title matches above body matches);
+2. then by score: text relevance, times ``SOLVED_BOOST`` when the thread has an accepted
+   answer and ``ACCEPTED_BOOST`` for the accepted answer itself;
+3. then the newest post first.
+
+Each side (bodies, titles) ranks at most ``window`` candidates, the newest that match: that
+bounds the work of a query whatever it matches. When a side reaches the window the total is
+a lower bound and the results say so (``SearchHits.complete`` is False).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.sql import FromClause
+
+from forum.models import Category, Post, Thread, ThreadTag
+from forum.policy import Actor, visible_posts_clause, visible_threads_clause
+from forum.search.query import SearchQuery
+
+SOLVED_BOOST = 1.5
+ACCEPTED_BOOST = 2.0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One result: the best post of a thread, and how the thread matched."""
+
+    post_id: int
+    thread_id: int
+    title_match: bool
+    matches: int
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    rows: Sequence[Row]
+    total: int
+    #: False when a side reached the candidate window: ``total`` is then "at least".
+    complete: bool
+
+
+def visible(actor: Actor) -> ColumnElement[bool]:
+    """Which posts ``actor`` may find: the single place search decides visibility.
+
+    Deleted posts never; hidden and held posts and hidden threads only as the policy allows
+    (their author, moderators); staff-only categories only for staff. Needs ``Post`` joined
+    to ``Thread`` and ``Category``.
+    """
+    return and_(
+        Post.deleted_at.is_(None), visible_posts_clause(actor), visible_threads_clause(actor)
+    )
+
+
+def filters(
+    query: SearchQuery,
+    *,
+    category_id: int | None = None,
+    author_id: int | None = None,
+    tag_id: int | None = None,
+) -> list[Any]:
+    """SQL conditions for the filters, on ``Post`` joined to ``Thread``.
+
+    ``category_id``, ``author_id`` and ``tag_id`` are the resolved ``category:``,
+    ``author:`` and ``tag:`` values.
+    """
+    clauses: list[Any] = []
+    if query.category is not None:
+        clauses.append(Thread.category_id == category_id)
+    if query.author is not None:
+        clauses.append(Post.author_id == author_id)
+    if query.tag is not None:
+        tagged = select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag_id)
+        clauses.append(Thread.id.in_(tagged))
+    if query.status == "solved":
+        clauses.append(Thread.solution_post_id.is_not(None))
+    elif query.status == "unsolved":
+        clauses.append(Thread.solution_post_id.is_(None))
+    if query.after is not None:
+        clauses.append(Post.created_at >= _midnight(query.after))
+    if query.before is not None:
+        clauses.append(Post.created_at < _midnight(query.before) + timedelta(days=1))
+    return clauses
+
+
+def _midnight(day: Any) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def candidate_columns(relevance: ColumnElement[Any], *, title: bool) -> tuple[Any, ...]:
+    """The columns every candidate select returns, in this order."""
+    return (
+        Post.id.label("post_id"),
+        Post.thread_id.label("thread_id"),
+        relevance.label("relevance"),
+        literal(1 if title else 0).label("title_hit"),
+        Post.created_at.label("created_at"),
+        Thread.solution_post_id.label("solution_post_id"),
+    )
+
+
+def joined_posts(source: FromClause, on: ColumnElement[bool]) -> FromClause:
+    """An index table joined to the post it matched, its thread and its category."""
+    return (
+        source.join(Post, on)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Category, Category.id == Thread.category_id)
+    )
+
+
+def joined_opening_posts(source: FromClause, on: ColumnElement[bool]) -> FromClause:
+    """An index table joined to the thread it matched, its opening post and its category."""
+    return (
+        source.join(Thread, on)
+        .join(Post, and_(Post.thread_id == Thread.id, Post.post_number == 1))
+        .join(Category, Category.id == Thread.category_id)
+    )
+
+
+def posts_with_threads() -> FromClause:
+    """Posts joined to their thread and category."""
+    return Post.__table__.join(Thread, Thread.id == Post.thread_id).join(
+        Category, Category.id == Thread.category_id
+    )
+
+
+def threads_with_opening_posts() -> FromClause:
+    """Threads joined to their opening post and category."""
+    return Thread.__table__.join(
+        Post, and_(Post.thread_id == Thread.id, Post.post_number == 1)
+    ).join(Category, Category.id == Thread.category_id)
+
+
+def browse_candidates(where: list[Any], window: int) -> Select[Any]:
+    """Filters but no words: the newest matching posts, all equally relevant."""
+    return (
+        select(*candidate_columns(literal(1.0), title=False))
+        .select_from(posts_with_threads())
+        .where(*where)
+        .order_by(Post.id.desc())
+        .limit(window)
+    )
+
+
+def ranked(sides: list[Select[Any]], *, offset: int, limit: int) -> Select[Any]:
+    """Group the candidate posts by thread, order the threads and take one page.
+
+    Returns ``post_id, thread_id, title_hit, matches, total`` and then, per side, how many
+    candidates it found (to tell whether it reached its window).
+    """
+    ctes = [side.cte(f"side_{n}") for n, side in enumerate(sides)]
+    candidates = union_all(*(select(cte) for cte in ctes)).subquery("candidates")
+    per_post = (
+        select(
+            candidates.c.post_id,
+            candidates.c.thread_id,
+            func.max(candidates.c.title_hit).label("title_hit"),
+            func.sum(candidates.c.relevance).label("relevance"),
+            func.max(candidates.c.created_at).label("created_at"),
+            func.max(candidates.c.solution_post_id).label("solution_post_id"),
+        )
+        .group_by(candidates.c.post_id, candidates.c.thread_id)
+        .subquery("per_post")
+    )
+    scored = _scored(per_post)
+    side_sizes = [
+        select(func.count()).select_from(cte).scalar_subquery().label(f"side_{n}_size")
+        for n, cte in enumerate(ctes)
+    ]
+    return (
+        select(
+            scored.c.post_id,
+            scored.c.thread_id,
+            scored.c.title_hit,
+            scored.c.matches,
+            func.count().over().label("total"),
+            *side_sizes,
+        )
+        .where(scored.c.place == 1)
+        .order_by(
+            scored.c.title_hit.desc(),
+            scored.c.score.desc(),
+            scored.c.created_at.desc(),
+            scored.c.post_id.desc(),
+        )
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+def _scored(per_post: Any) -> Any:
+    score = (
+        per_post.c.relevance
+        * case((per_post.c.solution_post_id.is_not(None), SOLVED_BOOST), else_=1.0)
+        * case((per_post.c.solution_post_id == per_post.c.post_id, ACCEPTED_BOOST), else_=1.0)
+    )
+    in_thread = {"partition_by": per_post.c.thread_id}
+    return select(
+        per_post.c.post_id,
+        per_post.c.thread_id,
+        per_post.c.created_at,
+        score.label("score"),
+        func.max(per_post.c.title_hit).over(**in_thread).label("title_hit"),
+        func.count().over(**in_thread).label("matches"),
+        func.row_number()
+        .over(**in_thread, order_by=(score.desc(), per_post.c.created_at.desc()))
+        .label("place"),
+    ).subquery("scored")

@@ -1,0 +1,371 @@
+"""Every moderation route and action, for every kind of actor: the expected answer, and no
+change to anything when the answer is a refusal.
+
+Actors: anonymous, member, silenced member, suspended member (signed in before the
+suspension), moderator of another category, the category's moderator, moderator, admin.
+Answers: ``OK`` (200 for a page, a redirect that is not to sign-in for an action), 403, 404,
+422 (a refusal shown on the form), or ``LOGIN`` (a redirect to sign in).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from forum.extensions import db
+from forum.models import (
+    AuditEntry,
+    CategoryModerator,
+    Flag,
+    JoinRequest,
+    MemberNote,
+    MemberSanction,
+    ModerationItem,
+    ModerationMessage,
+    Post,
+    QueueClaim,
+    Thread,
+    User,
+    WatchedWord,
+    utcnow,
+)
+from forum.policy import SYSTEM
+from forum.services import join_requests, moderation_posts, moderation_words
+from tests.factories import (
+    make_admin,
+    make_category,
+    make_category_moderator,
+    make_moderator,
+    make_reply,
+    make_thread,
+    make_user,
+    reported_post,
+    sign_in,
+    silenced_member,
+)
+
+OK, LOGIN = "ok", "login"
+ACTORS = [
+    "anonymous",
+    "member",
+    "silenced",
+    "suspended",
+    "other_moderator",
+    "category_moderator",
+    "moderator",
+    "admin",
+]
+
+
+def expect(*, member: Any, other: Any, category: Any, moderator: Any = OK, admin: Any = OK,
+           silenced: Any = None) -> dict[str, Any]:  # fmt: skip
+    return {
+        "anonymous": LOGIN,
+        "member": member,
+        "silenced": member if silenced is None else silenced,
+        "suspended": LOGIN,
+        "other_moderator": other,
+        "category_moderator": category,
+        "moderator": moderator,
+        "admin": admin,
+    }
+
+
+#: The queue and everything about one category's content.
+CATEGORY_SCOPED = expect(member=403, other=403, category=OK)
+#: Pages for moderators of any category, showing only their own.
+ANY_MODERATOR = expect(member=403, other=OK, category=OK)
+#: Staff (global moderators and admins) only.
+STAFF = expect(member=403, other=403, category=403)
+ADMIN_ONLY = expect(member=403, other=403, category=403, moderator=403)
+#: Join requests: a category moderator passes the queue's gate but cannot see them.
+JOIN = expect(member=403, other=404, category=404)
+#: Things every signed-in member may do.
+MEMBERS = expect(member=OK, other=OK, category=OK)
+#: A hidden post: only its author and the category's moderators see it.
+HIDDEN_CONTENT = expect(member=404, other=404, category=OK)
+#: A post held in a category the category moderators do not moderate.
+HELD_ELSEWHERE = expect(member=403, other=404, category=404)
+#: Content in a staff-only category does not exist for anyone but staff.
+STAFF_CONTENT = expect(member=404, other=404, category=404)
+
+
+@dataclass
+class World:
+    ids: dict[str, int] = field(default_factory=dict)
+    actors: dict[str, User | None] = field(default_factory=dict)
+
+
+_worlds = itertools.count(1)
+
+
+def build_world() -> World:
+    world, n = World(), next(_worlds)
+    home, other, elsewhere = make_category(), make_category(), make_category(name="Elsewhere")
+    staff_only = make_category(staff_only=True)
+    author = make_user(name="Post Author")
+    thread = make_thread(home, author=author, title="Thread under moderation", replies=2)
+    second = make_thread(home, title="A thread to merge into")
+    locked = make_thread(home, title="A locked thread")
+    db.session.execute(update(Thread).where(Thread.id == locked.id).values(is_locked=True))
+    db.session.execute(update(Thread).where(Thread.id == second.id).values(is_pinned=True))
+    post = make_reply(thread, author=author, body="A reported reply")
+    hidden = make_reply(thread, author=author, body="An already hidden reply")
+    held_category = make_category(requires_approval=True)
+    flag_item = reported_post(post)
+    make_thread(held_category, title="Thread waiting for approval")
+    moderation_posts.hide_post(SYSTEM, _loaded(hidden.id), reason="Hidden before the test.")
+    staff_thread = make_thread(staff_only, title="Staff thread")
+    target = silenced_member(name="Target Member")
+    banned = make_user(name="Banned Member", banned_at=utcnow())
+    word = moderation_words.add_watched_word(SYSTEM, phrase=f"spamword{n}", action="flag")
+    join_requests.submit_join_request(
+        display_name="Dr Applicant", email=f"applicant{n}@example.org", job_title="GP",
+        organisation="A Practice", alliance="", gmc_number="", reason="To learn.",
+    )  # fmt: skip
+    db.session.commit()
+    held = select(ModerationItem).where(ModerationItem.kind == "held")
+    held_item = db.session.scalars(held.order_by(ModerationItem.id.desc())).first()
+    world.ids.update(
+        category=home.id, other=other.id, elsewhere=elsewhere.id, thread=thread.id,
+        locked=locked.id, n=n,
+        second=second.id, post=post.id, hidden=hidden.id, flag_item=flag_item.id,
+        held_item=held_item.id, staff_thread=staff_thread.id, target=target.id,
+        banned=banned.id, word=word.id,
+        join=db.session.scalar(select(JoinRequest.id).order_by(JoinRequest.id.desc())),
+        staff_post=db.session.scalar(select(Post.id).where(Post.thread_id == staff_thread.id)),
+    )  # fmt: skip
+    world.actors = {
+        "anonymous": None,
+        "member": make_user(),
+        "silenced": silenced_member(),
+        "suspended": make_user(),
+        "other_moderator": make_category_moderator(other),
+        "category_moderator": make_category_moderator(home, elsewhere),
+        "moderator": make_moderator(),
+        "admin": make_admin(),
+    }
+    return world
+
+
+def _loaded(post_id: int) -> Post:
+    from forum import queries
+
+    return queries.get_post_or_404(post_id, SYSTEM)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    path: str
+    expected: dict[str, Any]
+    data: dict[str, Any] = field(default_factory=dict)
+    #: An allowed POST changes something (False for idempotent ones such as unclaiming).
+    changes: bool = True
+
+
+R = Route
+# fmt: off
+ROUTES = [
+    # The queue and its entries
+    R("queue", "GET", "/mod/", ANY_MODERATOR),
+    R("queue filtered", "GET", "/mod/?type=flag&age=day&claim=mine", ANY_MODERATOR),
+    R("item", "GET", "/mod/items/{flag_item}", CATEGORY_SCOPED),
+    R("claim item", "POST", "/mod/items/{flag_item}/claim", CATEGORY_SCOPED),
+    R("unclaim item", "POST", "/mod/items/{flag_item}/unclaim", CATEGORY_SCOPED, changes=False),
+    R("resolve reports", "POST", "/mod/items/{flag_item}/resolve", CATEGORY_SCOPED,
+      {"outcome": "hidden", "reason": "Unkind."}),
+    R("edit and resolve (form)", "GET", "/mod/items/{flag_item}/edit", CATEGORY_SCOPED),
+    R("edit and resolve", "POST", "/mod/items/{flag_item}/edit", CATEGORY_SCOPED,
+      {"body": "Kinder words.", "reason": "Tone."}),
+    # (the held thread is in a category neither category moderator moderates: it is invisible)
+    R("held item", "GET", "/mod/items/{held_item}", HELD_ELSEWHERE),
+    R("approve held post", "POST", "/mod/items/{held_item}/approve", HELD_ELSEWHERE),
+    R("reject held post", "POST", "/mod/items/{held_item}/reject", HELD_ELSEWHERE,
+      {"reason": "Off topic."}),
+    R("claim join request", "POST", "/mod/join-requests/{join}/claim", JOIN),
+    R("unclaim join request", "POST", "/mod/join-requests/{join}/unclaim", JOIN, changes=False),
+    R("approve join request", "POST", "/mod/join-requests/{join}/approve", JOIN),
+    R("reject join request", "POST", "/mod/join-requests/{join}/reject", JOIN,
+      {"reason": "Not a GP."}),
+    # Post actions
+    R("post page", "GET", "/mod/posts/{post}", CATEGORY_SCOPED),
+    R("staff-only post page", "GET", "/mod/posts/{staff_post}", STAFF_CONTENT),
+    R("hide post", "POST", "/mod/posts/{post}/hide", CATEGORY_SCOPED, {"hide-reason": "Unkind."}),
+    R("restore post", "POST", "/mod/posts/{hidden}/restore", HIDDEN_CONTENT),
+    R("hidden post page", "GET", "/mod/posts/{hidden}", HIDDEN_CONTENT),
+    R("delete post", "POST", "/mod/posts/{post}/delete", CATEGORY_SCOPED,
+      {"delete-reason": "Duplicate."}),
+    R("purge post", "POST", "/mod/posts/{post}/purge", ADMIN_ONLY, {"purge-reason": "Patient."}),
+    R("staff edit (form)", "GET", "/mod/posts/{post}/edit", CATEGORY_SCOPED),
+    R("staff edit", "POST", "/mod/posts/{post}/edit", CATEGORY_SCOPED,
+      {"body": "Edited.", "reason": "Removed a name."}),
+    # Thread actions
+    R("thread page", "GET", "/mod/threads/{thread}", CATEGORY_SCOPED),
+    R("staff-only thread page", "GET", "/mod/threads/{staff_thread}", STAFF_CONTENT),
+    R("lock", "POST", "/mod/threads/{thread}/lock", CATEGORY_SCOPED),
+    R("unlock", "POST", "/mod/threads/{locked}/unlock", CATEGORY_SCOPED),
+    R("pin in category", "POST", "/mod/threads/{thread}/pin", CATEGORY_SCOPED,
+      {"pin-scope": "category"}),
+    R("pin site-wide", "POST", "/mod/threads/{thread}/pin",
+      CATEGORY_SCOPED | {"category_moderator": 403}, {"pin-scope": "site"}),
+    R("unpin", "POST", "/mod/threads/{second}/unpin", CATEGORY_SCOPED),
+    R("rename", "POST", "/mod/threads/{thread}/rename", CATEGORY_SCOPED,
+      {"rename-title": "A better title"}),
+    R("move to a category they moderate", "POST", "/mod/threads/{thread}/move", CATEGORY_SCOPED,
+      {"move-category": "{elsewhere}"}),
+    R("move to a category they do not moderate", "POST", "/mod/threads/{thread}/move",
+      CATEGORY_SCOPED | {"category_moderator": 422}, {"move-category": "{other}"}),
+    R("merge", "POST", "/mod/threads/{thread}/merge", CATEGORY_SCOPED,
+      {"merge-target": "{second}"}),
+    R("split (form)", "GET", "/mod/threads/{thread}/split", CATEGORY_SCOPED),
+    R("split", "POST", "/mod/threads/{thread}/split", CATEGORY_SCOPED,
+      {"posts": "{post}", "title": "Split thread", "category": "{category}"}),
+    # Member actions
+    R("member list", "GET", "/mod/members/", STAFF),
+    R("member record", "GET", "/mod/members/{target}", STAFF),
+    R("warn", "POST", "/mod/members/{target}/warn", STAFF, {"warn-reason": "Be kind."}),
+    R("silence", "POST", "/mod/members/{target}/silence", STAFF,
+      {"silence-days": "3", "silence-reason": "Unkind."}),
+    R("suspend", "POST", "/mod/members/{target}/suspend", STAFF,
+      {"suspend-days": "3", "suspend-reason": "Unkind."}),
+    R("ban", "POST", "/mod/members/{target}/ban", STAFF,
+      {"ban-reason": "Spam.", "ban-confirm": "y"}),
+    R("lift silence", "POST", "/mod/members/{target}/lift/silence", STAFF),
+    R("lift ban", "POST", "/mod/members/{banned}/lift/ban", STAFF),
+    R("staff note", "POST", "/mod/members/{target}/notes", STAFF, {"note-body": "Called."}),
+    R("category moderators", "POST", "/mod/members/{target}/categories", ADMIN_ONLY,
+      {"categories-categories": "{category}"}),
+    # Watched words and the audit log
+    R("watched words", "GET", "/mod/watched-words/", STAFF),
+    R("add watched word", "POST", "/mod/watched-words/", STAFF,
+      {"phrase": "miracle cure {n}", "action": "block"}),
+    R("change watched word", "POST", "/mod/watched-words/{word}", STAFF, {"action": "hold"}),
+    R("remove watched word", "POST", "/mod/watched-words/{word}/remove", STAFF),
+    R("audit log", "GET", "/mod/audit/", STAFF),
+    R("audit export", "GET", "/mod/audit/export.csv", STAFF),
+    # The member's side
+    R("report form", "GET", "/p/{post}/report", MEMBERS),
+    R("report a post", "POST", "/p/{post}/report", MEMBERS, {"reason": "spam"}),
+    R("report a staff-only post", "GET", "/p/{staff_post}/report", STAFF_CONTENT),
+    R("moderation messages", "GET", "/account/moderation", MEMBERS),
+]
+# fmt: on
+
+
+def snapshot() -> tuple:
+    """Everything a moderation route could change."""
+    db.session.commit()
+
+    def rows(*columns: Any) -> list[tuple]:
+        return sorted(tuple(map(str, row)) for row in db.session.execute(select(*columns)))
+
+    return (
+        rows(Post.id, Post.thread_id, Post.post_number, Post.body_source, Post.hidden_at,
+             Post.held_at, Post.deleted_at),
+        rows(Thread.id, Thread.title, Thread.category_id, Thread.is_locked, Thread.is_pinned,
+             Thread.is_pinned_globally, Thread.deleted_at, Thread.hidden_at, Thread.reply_count),
+        rows(User.id, User.silenced_until, User.suspended_until, User.banned_at,
+             User.moderated_category_ids, User.session_version),
+        rows(ModerationItem.id, ModerationItem.resolved_at, ModerationItem.flag_count),
+        rows(Flag.id), rows(QueueClaim.id, QueueClaim.moderator_id), rows(WatchedWord.id,
+        WatchedWord.action), rows(MemberSanction.id, MemberSanction.lifted_at),
+        rows(MemberNote.id), rows(CategoryModerator.id), rows(ModerationMessage.id),
+        rows(JoinRequest.id, JoinRequest.status), rows(AuditEntry.id, AuditEntry.action),
+    )  # fmt: skip
+
+
+def _fill(value: Any, ids: dict[str, int]) -> Any:
+    return value.format(**ids) if isinstance(value, str) else value
+
+
+def _client_for(app: Any, world: World, actor: str) -> FlaskClient:
+    client = app.test_client()
+    user = world.actors[actor]
+    if user is not None:
+        sign_in(client, user)
+    if actor == "suspended":  # suspended by staff while signed in
+        db.session.commit()
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(suspended_until=utcnow() + timedelta(days=3))
+        )
+        db.session.commit()
+    return client
+
+
+def _check(response: Any, method: str, expected: Any) -> None:
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        assert response.status_code == 302 and location.startswith("/login"), response.status_code
+    elif expected == OK and method == "GET":
+        assert response.status_code == 200, response.status_code
+    elif expected == OK:
+        assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+        assert not location.startswith("/login")
+    else:
+        assert response.status_code == expected, response.status_code
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_permission_matrix(app: Any, route: Route, subtests: Any) -> None:
+    world = None
+    for actor in ACTORS:
+        with subtests.test(actor=actor):
+            world = world or build_world()  # refusals leave it as it was, so it is reused
+            client = _client_for(app, world, actor)
+            path = _fill(route.path, world.ids)
+            data = {k: _fill(v, world.ids) for k, v in route.data.items()}
+            before = snapshot()
+            response = client.open(path, method=route.method, data=data or None)
+            expected = route.expected[actor]
+            after = snapshot()
+            if after != before:
+                world = None
+            _check(response, route.method, expected)
+            if expected != OK:
+                assert after == before, "a refusal must not change anything"
+            elif route.method == "POST" and route.changes:
+                assert after != before, "an allowed action should change something"
+
+
+MODERATION_BLUEPRINTS = {
+    "mod",
+    "mod_posts",
+    "mod_threads",
+    "mod_members",
+    "mod_words",
+    "mod_audit",
+    "mod_reports",
+}
+
+
+def test_the_matrix_covers_every_moderation_route_and_method(app: Any) -> None:
+    adapter = app.url_map.bind("localhost")
+    covered = set()
+    for route in ROUTES:
+        path = route.path.split("?")[0].format_map(_AnyId())
+        endpoint, _ = adapter.match(path, method=route.method)
+        covered.add((endpoint, route.method, path.rsplit("/", 1)[-1]))
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in MODERATION_BLUEPRINTS:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert any(e == rule.endpoint and m == method for e, m, _ in covered), (
+                method,
+                rule.rule,
+            )
+    assert {last for e, _, last in covered if e == "mod_threads.lock"} == {"lock", "unlock"}
+
+
+class _AnyId(dict):
+    def __missing__(self, key: str) -> str:
+        return "1"

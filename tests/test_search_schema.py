@@ -1,0 +1,122 @@
+"""The search index as the migrations build it, and the commands that repair it."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from forum import search
+from forum.extensions import db
+from tests.factories import make_thread, make_user
+
+
+def search_objects() -> set[tuple[str, str]]:
+    """Every database object search owns, with its definition."""
+    connection = db.session.connection()
+    if db.engine.dialect.name == "sqlite":
+        rows = connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\'")
+        )
+    else:
+        rows = connection.execute(
+            text(
+                "SELECT table_name || '.' || column_name, generation_expression "
+                "FROM information_schema.columns "
+                "WHERE column_name IN ('search_vector', 'search_facets') "
+                "AND table_schema = current_schema() "
+                "UNION ALL SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE indexname LIKE '%search_vector' AND schemaname = current_schema() "
+                "UNION ALL SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                "WHERE tgname LIKE 'search\\_%' "
+                "UNION ALL SELECT proname, pg_get_functiondef(oid) FROM pg_proc "
+                "WHERE proname LIKE 'search\\_%'"
+            )
+        )
+    return {(name, definition) for name, definition in rows}
+
+
+def titles(query: str) -> list[str]:
+    return [hit.thread.title for hit in search.search_posts(query, make_user()).hits]
+
+
+def test_the_migrations_install_the_index_and_its_triggers(app):
+    names = {name for name, _definition in search_objects()}
+
+    if db.engine.dialect.name == "sqlite":
+        expected = {
+            "search_posts",
+            "search_threads",
+            "search_post_facets",
+            "search_post_documents",
+            "search_posts_thread_update",
+            "search_posts_tag_insert",
+            "search_posts_tag_delete",
+        } | {
+            f"search_{table}_{event}"
+            for table in ("posts", "threads")
+            for event in ("insert", "update", "delete")
+        }
+    else:
+        expected = {
+            "posts.search_vector",
+            "threads.search_vector",
+            "ix_posts_search_vector",
+            "ix_threads_search_vector",
+            "posts.search_facets",
+            "search_posts_facets",
+            "search_threads_facets",
+            "search_thread_tags_facets",
+            "search_post_facets",
+        }
+    assert expected <= names
+
+
+def test_install_finds_nothing_missing_after_the_migrations(app):
+    assert search.install() is False
+
+
+def test_install_recreates_exactly_what_the_migration_made(app):
+    make_thread(title="Before the repair", body="Osteosarcoma.")
+    made_by_migration = search_objects()
+    search.backend().uninstall(db.session.connection())
+    assert not search_objects() & made_by_migration
+
+    assert search.install() is True
+    db.session.commit()
+
+    assert search_objects() == made_by_migration
+    assert titles("osteosarcoma") == ["Before the repair"]
+
+
+def test_rebuild_reindexes_everything_and_reports_progress(app):
+    make_thread(title="First thread here", body="Chondrosarcoma.", replies=2)
+    make_thread(title="Second thread here", body="Chondrosarcoma.")
+    steps: list[int] = []
+
+    search.rebuild(progress=steps.append)
+    db.session.commit()
+
+    assert sum(steps) == search.rebuild_work()
+    assert titles("chondrosarcoma") == ["Second thread here", "First thread here"]
+
+
+def test_the_rebuild_command_shows_progress(app):
+    make_thread(title="Indexed thread", body="Liposarcoma.")
+
+    result = app.test_cli_runner().invoke(args=["forum", "rebuild-search"])
+
+    assert result.exit_code == 0, result.output
+    assert "Rebuilding search" in result.output and "Rebuilt the search index" in result.output
+    assert titles("liposarcoma") == ["Indexed thread"]
+
+
+def test_the_rebuild_command_can_just_check(app):
+    result = app.test_cli_runner().invoke(args=["forum", "rebuild-search", "--check"])
+
+    assert result.exit_code == 0, result.output
+    assert "The search index is complete." in result.output
+
+
+def test_the_index_size_is_known(app):
+    make_thread(title="Something big", body="Words " * 100)
+
+    assert search.index_size() > 0
