@@ -55,20 +55,23 @@ def safe_next_url(target: str | None, default: str = "/") -> str:
     return target
 
 
-def _is_utf8(raw: bytes) -> bool:
+def _decoded(raw: bytes) -> str | None:
     try:
-        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+        return unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 def reject_invalid_utf8() -> None:
-    """Refuse a query string or form body that is not UTF-8, instead of storing U+FFFD."""
-    if not _is_utf8(request.query_string):
+    """Refuse a query string or form body that is not UTF-8, instead of storing U+FFFD, and
+    a NUL in an address (no link ever needs one, and no database text column can hold it)."""
+    query = _decoded(request.query_string)
+    if query is None:
         raise BadRequest("The address contains characters that are not valid UTF-8.")
-    if request.mimetype == "application/x-www-form-urlencoded" and not _is_utf8(
-        request.get_data(cache=True)
+    if "\x00" in query:
+        raise BadRequest("The address contains a NUL character.")
+    if request.mimetype == "application/x-www-form-urlencoded" and (
+        _decoded(request.get_data(cache=True)) is None
     ):
         raise BadRequest("The form contained text that is not valid UTF-8, so nothing was saved.")
 

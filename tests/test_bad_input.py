@@ -131,3 +131,17 @@ def test_errors_are_json_for_json_clients(app, member_client):
     response = member_client.get("/t/999999", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.json["error"]["code"] == 404
+
+
+@pytest.mark.parametrize("tag", ["pct-nul-byte", "sqli-postgres-pg-sleep", "search-like-wildcards"])
+@pytest.mark.parametrize("path", ["/search", "/members", "/library", "/threads/latest", "/mod/audit"])
+def test_query_strings_with_bad_text_never_fail(app, client, tag, path):
+    from tests.factories import make_admin
+
+    sign_in(client, make_admin())
+    value = CASES[tag]
+    query = f"q={value}&author={value}&category={value}" if tag.startswith("pct") else None
+    response = client.get(
+        path, query_string=query or {"q": value, "author": value}, follow_redirects=True
+    )
+    assert response.status_code in (200, 400, 404), (path, response.status_code)

@@ -44,9 +44,9 @@ def _clean_fields(fields: dict[str, Any] | None) -> dict[str, Any]:
         if name not in FIELD_NAMES:
             continue
         if isinstance(value, list):
-            cleaned[name] = [str(item)[:40] for item in value[:10]]
+            cleaned[name] = [_storable(str(item))[:40] for item in value[:10]]
         elif isinstance(value, str | int | bool):
-            cleaned[name] = str(value)[:FIELD_MAX]
+            cleaned[name] = _storable(str(value))[:FIELD_MAX]
     return cleaned
 
 
@@ -56,8 +56,15 @@ def _check_no_identifiers(*texts: str) -> None:
         raise ServiceError(NOT_STORED, "body")
 
 
+def _storable(text: str) -> str:
+    """A draft is a convenience copy: drop NUL, which no database text column can hold (the
+    form that failed still shows the member exactly what they typed)."""
+    return text.replace("\x00", "")
+
+
 def _store(actor: Actor, key: str, values: dict[str, Any]) -> None:
-    title, body = values["title"][:TITLE_MAX], values["body"][:BODY_MAX]
+    title = _storable(values["title"])[:TITLE_MAX]
+    body = _storable(values["body"])[:BODY_MAX]
     fields = _clean_fields(values.get("fields"))
     _check_no_identifiers(title, body, *(v for v in fields.values() if isinstance(v, str)))
     if not (title.strip() or body.strip() or any(fields.get(n) for n in FIELD_NAMES - {"kind"})):
