@@ -226,7 +226,7 @@ def test_a_broad_search_walks_the_newest_posts_and_a_narrow_one_uses_the_index(a
     for n in range(4):
         later = make_thread(title=f"Later {n}", body="Sarcoidosis.")
         for _ in range(5):
-            make_reply(later, body="Sarcoidosis again.")
+            make_reply(later, body="Sarcoidosis flare.")
     for n in range(10):
         make_thread(title=f"Filler {n}", body="Nothing relevant.")
     db.session.execute(text("ANALYZE"))
@@ -237,13 +237,16 @@ def test_a_broad_search_walks_the_newest_posts_and_a_narrow_one_uses_the_index(a
     walked = list(plans)
     with_author = found("sarcoidosis author:early_writer", member)
     rare_pair = found("sarcoidosis fatigue", member)
+    phrase = found('"sarcoidosis flare"', member)
+    no_phrase = found('"flare sarcoidosis"', member)
 
     assert [hit.thread.title for hit in newest.hits] == ["Later 3"]
     assert not newest.complete
     assert with_author == rare_pair == [early.title]
+    assert (phrase, no_phrase) == (["Later 3"], [])
     if db.engine.dialect.name == "postgresql":
         assert walked == [False]  # the walk found the window: no index scan was needed
-        assert plans[-1] is True  # the rare pair: answered by the index
+        assert plans[-1] is True  # phrases: the index finds the posts with both words
 
 
 # Snippets ------------------------------------------------------------------------------------

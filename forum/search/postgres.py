@@ -251,11 +251,20 @@ def tsquery(query: SearchQuery) -> ColumnElement[Any]:
     return reduce(lambda left, right: left.op("&&")(right), parts)
 
 
+def loose_text(query: SearchQuery) -> str:
+    """Every word of the words and phrases the text must contain, for ``websearch_to_tsquery``
+    (each quoted alone, so a phrase becomes its words in any order: what the GIN index can
+    answer without reading the posts)."""
+    words = [w for t in query.positive if t.kind != "prefix" for w in t.text.split()]
+    return " ".join(f'"{word}"' for word in words)
+
+
 def parameters(query: SearchQuery, facets: Facets | None = None) -> dict[str, Any]:
     """Bind values the candidate selects need."""
     return {
         "ts_words": websearch_text(query),
         "ts_prefixes": prefix_text(query),
+        "ts_loose": loose_text(query),
         "ts_facets": (facets or Facets()).tsquery(),
     }
 
@@ -269,11 +278,19 @@ def posts_match(query: SearchQuery, facets: Facets, *, indexed: bool = True) -> 
     if query.has_text:
         pairs.append((_post_vector, tsquery(query)))
     if facets:
-        pairs.append((_post_facets, cast(bindparam("ts_facets"), TSQUERY)))
+        pairs.append((_post_facets, _facets_tsquery()))
     tests = [
         vector.op("@@")(tsq) if indexed else func.ts_match_vq(vector, tsq) for vector, tsq in pairs
     ]
     return reduce(lambda left, right: left & right, tests)
+
+
+def _facets_tsquery() -> ColumnElement[Any]:
+    return cast(bindparam("ts_facets"), TSQUERY)
+
+
+def _facets_match() -> ColumnElement[bool]:
+    return _post_facets.op("@@")(_facets_tsquery())
 
 
 def body_candidates(
@@ -293,21 +310,28 @@ def body_candidates(
     """
     params = parameters(query, facets)
     match = posts_match(query, facets)
-    walk = posts_match(query, facets, indexed=False)
+    exact = posts_match(query, facets, indexed=False)
+    loose = func.websearch_to_tsquery(_REGCONFIG, bindparam("ts_loose"))
+    ranged = {
+        "walk": [exact],
+        "range": [match],
+        "loose": [_post_vector.op("@@")(loose), *([_facets_match()] if facets else []), exact],
+    }
     ids: list[int] = []
-    for bound, walked in _plans(connection, query, match, params, window):
+    for bound, kind in _plans(connection, query, match, params, window):
         if bound is None:
             ids = _newest_ids(connection, [match], where, window, params, materialise=True)
             break
-        on_posts = [Post.id > bound, walk if walked else match]
+        on_posts = [Post.id > bound, *ranged[kind]]
+        walked = kind == "walk"
         ids = _newest_ids(connection, on_posts, where, window, params, materialise=not walked)
         if len(ids) >= window:
             break
     relevance = func.ts_rank(_post_vector, tsquery(query), 1) if query.has_text else literal(1.0)
-    return (
+    return (  # ``where`` again: cheap on the window, and visibility never rests on one query
         select(*ranking.candidate_columns(relevance, title=False))
-        .select_from(Post.__table__.join(Thread, Thread.id == Post.thread_id))
-        .where(Post.id.in_(ids))
+        .select_from(ranking.posts_with_threads())
+        .where(Post.id.in_(ids), *where)
     )
 
 
@@ -317,23 +341,26 @@ def _plans(
     match: ColumnElement[bool],
     params: dict[str, Any],
     window: int,
-) -> list[tuple[int | None, bool]]:
-    """The plans to try in turn, as (lowest post id to look at, walk rather than index).
+) -> list[tuple[int | None, str]]:
+    """The plans to try in turn, as (lowest post id to look at, how).
 
     From the estimate, ``needed`` is how many of the newest posts hold the window's worth,
-    and the first plan looks at ``WALK_MARGIN`` times that many:
+    and the first plan looks at ``WALK_MARGIN`` times that many (at most ``MAX_WALK`` when it
+    walks):
 
-    - a walk, newest first, stopping when the window is full, when that is at most
-      ``MAX_WALK`` posts, or when it would be if the search has a phrase and the estimate is
-      ``PHRASE_DOUBT`` times too low (PostgreSQL underestimates phrases of common words that
-      often go together by that much, and the walk stops early when they are in fact common);
-    - else the GIN index, limited to that range of the newest posts (the planner combines
-      it with the primary key's range, so only matches in the range are read);
+    - ``walk``: read the newest posts in id order, stopping when the window is full, when the
+      range is at most ``MAX_WALK`` posts;
+    - ``loose``, for a search with a phrase: the GIN index finds the posts in the range that
+      have all the words (the planner combines it with the primary key's range), and only
+      those are read to check the words are side by side. PostgreSQL counts a phrase's words
+      as independent, so it underestimates common phrases ("two week wait", 70 times in the
+      benchmark); the range allows for ``PHRASE_DOUBT`` times that;
+    - ``range``: the GIN index, limited to the range of the newest posts;
     - and last, or first when the range would be most of the table or a ``before:`` date in
-      the past leaves the newest posts out, the GIN index over every post.
+      the past leaves the newest posts out, the GIN index over every post (None).
     """
     if query.before is not None and query.before < utcnow().date():
-        return [(None, False)]
+        return [(None, "all")]
     newest, total = connection.execute(
         text(
             "SELECT (SELECT max(id) FROM posts), "
@@ -341,19 +368,19 @@ def _plans(
         )
     ).one()
     if newest is None:
-        return [(None, False)]
+        return [(None, "all")]
     estimate = max(_estimated_matches(connection, match, params), 1.0)
     needed = window * max(total, 1) / estimate
     span = max(MIN_WALK, int(WALK_MARGIN * needed))
-    plans: list[tuple[int | None, bool]] = []
-    doubted = any(term.kind == "phrase" for term in query.positive) and (
-        span / PHRASE_DOUBT <= MAX_WALK
-    )
-    if span <= MAX_WALK or doubted:
-        plans.append((newest - min(span, MAX_WALK), True))
+    plans: list[tuple[int | None, str]] = []
+    if any(term.kind == "phrase" for term in query.positive):
+        if span / PHRASE_DOUBT <= MAX_WALK:
+            plans.append((newest - min(span, MAX_WALK), "loose"))
+    elif span <= MAX_WALK:
+        plans.append((newest - span, "walk"))
     elif span < newest // 2:
-        plans.append((newest - span, False))
-    return [*plans, (None, False)]
+        plans.append((newest - span, "range"))
+    return [*plans, (None, "all")]
 
 
 def _newest_ids(
@@ -371,10 +398,13 @@ def _newest_ids(
     A walk reads posts newest first and stops when the window is full. With ``materialise``
     the index finds every match first (on ``posts`` alone, with no ORDER BY or LIMIT that
     would tempt the planner into walking the table), then the matches are taken newest first
-    until the window's worth pass ``where``. ``where`` is checked one post at a time (in a
-    subquery the planner keeps as it is): joined, its thread filters, which repeat what the
-    filter tokens already said, make the planner expect hardly any post to pass, and it then
-    picks nested loops that scan the index once per thread.
+    until the window's worth pass ``where`` (a subquery's order holds through the filter and
+    LIMIT above it; OFFSET 0 keeps the planner from merging the two).
+
+    ``where`` is checked one post at a time (in a subquery the planner keeps as it is):
+    joined, its thread filters, which repeat what the filter tokens already said, make the
+    planner expect hardly any post to pass, and it then picks nested loops that scan the
+    index once per thread.
     """
     if not materialise:
         statement = (
