@@ -9,7 +9,7 @@ from sqlalchemy import select
 from forum.errors import wants_json
 from forum.extensions import db, login_manager
 from forum.gates import register_gates
-from forum.models import User, utcnow
+from forum.models import User
 from forum.policy import AnonymousActor
 
 #: Endpoints anyone may reach without signing in.
@@ -68,7 +68,3 @@ def register_auth(app: Flask) -> None:
     login_manager.session_protection = "basic"
     app.before_request(require_sign_in)
     register_gates(app)
-
-
-def touch_last_seen(user: User) -> None:
-    user.last_seen_at = utcnow()

@@ -14,14 +14,11 @@ from forum.extensions import db, limiter
 from forum.forms.answers import AskForm, tag_choices
 from forum.models import Category, Draft, Thread
 from forum.services import drafts, questions
+from forum.views.limits import posting_limit
 from forum.views.paging import page_arg
 from forum.views.uploads import attach_composer_file
 
 bp = Blueprint("categories", __name__)
-
-
-def posting_limit() -> str:
-    return current_app.config["RATELIMIT_POSTING"]
 
 
 @bp.get("/c/<slug>")

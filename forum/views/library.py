@@ -23,13 +23,10 @@ from forum.forms.library import (
 from forum.library_queries import SORTS, TYPE_LABELS, LibraryFilters
 from forum.models import LICENCE_LABELS, Resource
 from forum.services import library, uploads
+from forum.views.limits import posting_limit
 from forum.views.paging import page_arg
 
 bp = Blueprint("library", __name__, url_prefix="/library")
-
-
-def posting_limit() -> str:
-    return current_app.config["RATELIMIT_POSTING"]
 
 
 def _today() -> date:

@@ -14,7 +14,7 @@ from forum.extensions import db, limiter
 from forum.forms.answers import AnswerForm
 from forum.models import Thread
 from forum.services import drafts, moderation_reads, questions, reading
-from forum.views.categories import posting_limit
+from forum.views.limits import posting_limit
 from forum.views.paging import page_arg
 from forum.views.uploads import attach_composer_file
 
