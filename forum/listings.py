@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
@@ -69,13 +70,26 @@ def joined_at(actor: Actor) -> datetime:
     return getattr(actor, "created_at", None) or EPOCH
 
 
+def new_since(actor: Actor, now: datetime | None = None) -> datetime:
+    """A thread the member never opened counts as unread when it was active after this: when
+    they joined, or ``UNREAD_WINDOW_DAYS`` ago if that is later (a member back from a long
+    break is not shown months of threads as unread; they stay in the latest list).
+
+    The window also keeps the unread counts an index range: threads active in the window,
+    plus the member's own read markers, never every thread of the forum.
+    """
+    days = current_app.config.get("UNREAD_WINDOW_DAYS", 30)
+    window_start = (now or datetime.now(UTC)) - timedelta(days=days)
+    return max(joined_at(actor), window_start)
+
+
 def _read_join(actor: Actor) -> ColumnElement[bool]:
     return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == actor.id)
 
 
 def unread_clause(actor: Actor) -> ColumnElement[bool]:
     """Threads with posts the actor has not read (needs the read-marker outer join)."""
-    never_opened = and_(ThreadRead.thread_id.is_(None), Thread.last_post_at > joined_at(actor))
+    never_opened = and_(ThreadRead.thread_id.is_(None), Thread.last_post_at > new_since(actor))
     behind = ThreadRead.last_read_post_number < Thread.last_post_number
     return or_(never_opened, behind)
 
@@ -167,14 +181,31 @@ def tags_by_thread(thread_ids: Sequence[int]) -> dict[int, list[Tag]]:
 
 
 def unread_by_category(actor: Actor) -> dict[int, int]:
-    """How many threads with unread posts each visible category has, in one statement."""
-    stmt = (
-        select(Thread.category_id, func.count(Thread.id))
+    """How many threads with unread posts each visible category has, in one statement.
+
+    Two index-driven halves, the same threads as :func:`unread_clause`: threads active since
+    :func:`new_since` without a marker (the ``last_post_at`` index), and the member's own
+    markers that are behind their thread (the ``thread_reads`` primary key).
+    """
+    marker = exists().where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == actor.id)
+    never_opened = (
+        select(Thread.category_id)
         .join(Thread.category)
-        .outerjoin(ThreadRead, _read_join(actor))
-        .where(visible_threads_clause(actor), unread_clause(actor))
-        .group_by(Thread.category_id)
+        .where(visible_threads_clause(actor), Thread.last_post_at > new_since(actor), ~marker)
     )
+    behind = (
+        select(Thread.category_id)
+        .select_from(ThreadRead)
+        .join(Thread, Thread.id == ThreadRead.thread_id)
+        .join(Thread.category)
+        .where(
+            ThreadRead.user_id == actor.id,
+            ThreadRead.last_read_post_number < Thread.last_post_number,
+            visible_threads_clause(actor),
+        )
+    )
+    unread = union_all(never_opened, behind).subquery()
+    stmt = select(unread.c.category_id, func.count()).group_by(unread.c.category_id)
     return {category_id: count for category_id, count in db.session.execute(stmt)}
 
 

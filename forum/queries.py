@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import NotFound
 
@@ -115,6 +115,17 @@ def get_thread_or_404(thread_id: int, actor: Actor) -> Thread:
     return thread
 
 
+#: What a post's "in reply to" line needs of the post it answers.
+REPLY_TARGET_COLUMNS = (
+    Post.id,
+    Post.post_number,
+    Post.author_name,
+    Post.deleted_at,
+    Post.hidden_at,
+    Post.held_at,
+)
+
+
 def thread_posts(
     thread: Thread, number: int, per_page: int, actor: Actor = ANONYMOUS
 ) -> Page[Post]:
@@ -127,7 +138,13 @@ def thread_posts(
     offset = _page_or_404(number, per_page, total)
     stmt = (
         select(Post)
-        .options(joinedload(Post.author), joinedload(Post.reply_to))
+        .options(
+            # The page shows rendered HTML: the source stays behind (a reply to it is
+            # quoted through its own request), and of the post replied to, only its label.
+            defer(Post.body_source, raiseload=True),
+            joinedload(Post.author),
+            joinedload(Post.reply_to).load_only(*REPLY_TARGET_COLUMNS, raiseload=True),
+        )
         .where(
             Post.thread_id == thread.id,
             Post.post_number > offset,

@@ -32,15 +32,18 @@ def timeago(value: datetime | None, now: datetime | None = None) -> str:
     return value.strftime("%-d %b %Y")
 
 
+def time_parts(value: datetime, now: datetime | None = None) -> tuple[str, str, str]:
+    """The machine-readable date, the full date and the relative label of ``value``."""
+    iso = value.isoformat(timespec="seconds")
+    return iso, value.strftime("%-d %B %Y at %H:%M UTC"), timeago(value, now)
+
+
 def time_tag(value: datetime | None) -> Markup:
     """A <time> element with the machine-readable date and a readable relative label."""
     if value is None:
         return Markup("")
-    iso = value.isoformat(timespec="seconds")
-    full = value.strftime("%-d %B %Y at %H:%M UTC")
-    return Markup(
-        f'<time datetime="{escape(iso)}" title="{escape(full)}">{escape(timeago(value))}</time>'
-    )
+    iso, full, label = time_parts(value)
+    return Markup(f'<time datetime="{escape(iso)}" title="{escape(full)}">{escape(label)}</time>')
 
 
 def register(app: Flask) -> None:

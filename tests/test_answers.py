@@ -3,6 +3,8 @@ the services (the write side)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
@@ -444,3 +446,23 @@ def test_thread_page_reader_state(app):
     assert state.helpful == {post.id} and state.bookmarked == {post.id}
     assert state.last_read == 2 and state.is_unread(post)
     assert isinstance(loaded(thread), Thread)
+
+
+def test_threads_never_opened_are_unread_only_within_the_window(app):
+    """A member back after a long break is not shown months of threads as unread; a thread
+    they opened stays unread until read, however old its last reply."""
+    now = datetime.now(UTC)
+    reader = make_user(created_at=now - timedelta(days=100))
+    category = make_category()
+    recent = make_thread(category, title="Recent thread")
+    old = make_thread(category, title="Old thread")
+    opened = make_thread(category, title="Opened thread", replies=1)
+    read_up_to(reader, opened, 1)
+    for thread, days in ((recent, 10), (old, 40), (opened, 60)):
+        db.session.get(Thread, thread.id).last_post_at = now - timedelta(days=days)
+    db.session.commit()
+    assert listings.unread_by_category(reader) == {category.id: 2}
+    assert sorted(_unread_titles(reader)) == ["Opened thread", "Recent thread"]
+    app.config["UNREAD_WINDOW_DAYS"] = 45
+    assert listings.unread_by_category(reader) == {category.id: 3}
+    assert sorted(_unread_titles(reader)) == ["Old thread", "Opened thread", "Recent thread"]

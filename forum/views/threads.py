@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
 
-from forum import notification_queries, policy, queries, thread_extras
+from forum import notification_queries, policy, post_cards, queries, thread_extras
 from forum.database import write_intent
 from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db, limiter
@@ -21,31 +21,54 @@ from forum.views.uploads import attach_composer_file
 bp = Blueprint("threads", __name__)
 
 
-def _render_thread(thread: Thread, page_number: int, form: AnswerForm) -> str:
+def _render_thread(
+    thread: Thread, page_number: int, form: AnswerForm
+) -> tuple[str, thread_extras.ReaderState]:
+    """The page's HTML, and the reader's marks as they were before this visit."""
     per_page = current_app.config["POSTS_PER_PAGE"]
-    page = queries.thread_posts(thread, page_number, per_page, current_user)
-    open_items = moderation_reads.open_items_by_post(current_user, thread, page.items)
-    with_draft = not form.is_submitted() and policy.can_reply(current_user, thread)
-    answers = thread_extras.thread_page_extras(
-        current_user, thread, page.items, with_draft=with_draft
-    )
+    # The user itself, not the proxy: a page asks the policy a few hundred questions.
+    actor = current_user._get_current_object()  # type: ignore[attr-defined]
+    page = queries.thread_posts(thread, page_number, per_page, actor)
+    open_items = moderation_reads.open_items_by_post(actor, thread, page.items)
+    with_draft = not form.is_submitted() and policy.can_reply(actor, thread)
+    answers = thread_extras.thread_page_extras(actor, thread, page.items, with_draft=with_draft)
     if answers.reply_draft is not None and not form.body.data:
         form.body.data = answers.reply_draft.body
+    reader = answers.reader
+    cards = post_cards.cards(
+        actor,
+        thread,
+        page.items,
+        helpful=reader.helpful,
+        bookmarked=reader.bookmarked,
+        last_read=reader.last_read,
+        open_items=open_items,
+    )
     return render_template(
         "threads/show.html",
         thread=thread,
         page=page,
+        cards=cards,
+        render_card=post_cards.render,
         form=form,
         open_items=open_items,
         answers=answers,
-        watch=notification_queries.thread_watch(current_user, thread),
-    )
+        watch=notification_queries.thread_watch(actor, thread),
+    ), reader
 
 
-def _remember_reading(thread: Thread, up_to: int) -> None:
+def _remember_reading(thread: Thread, up_to: int, reader: thread_extras.ReaderState) -> None:
     """Move the reader's marker in a short write transaction of its own, after the page's
-    reads (SQLite begins it IMMEDIATE, so it waits for the write lock, never fails)."""
+    reads (SQLite begins it IMMEDIATE, so it waits for the write lock, never fails).
+
+    Nothing is written when the marker is already there and no notification waits to be
+    read: most views of a thread are re-reads, and a read should not queue for the lock.
+    """
     if not policy.is_member(current_user):
+        return
+    up_to = min(up_to, thread.last_post_number)
+    caught_up = reader.last_read is not None and reader.last_read >= up_to
+    if caught_up and not current_user.unread_notification_count:
         return
     session = db.session()
     session.expire_on_commit = False  # the rendered objects stay as they were read
@@ -69,8 +92,8 @@ def show(thread_id: int, slug: str | None = None) -> str | Response:
             raise
         return redirect(url_for("threads.show", thread_id=target.id, slug=target.slug))
     number = page_arg()
-    html = _render_thread(thread, number, AnswerForm())
-    _remember_reading(thread, number * current_app.config["POSTS_PER_PAGE"])
+    html, reader = _render_thread(thread, number, AnswerForm())
+    _remember_reading(thread, number * current_app.config["POSTS_PER_PAGE"], reader)
     return html
 
 
@@ -102,7 +125,7 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     thread = queries.get_thread_or_404(thread_id, current_user)  # reloaded after the commit
     per_page = current_app.config["POSTS_PER_PAGE"]
     last_page = max(1, -(-thread.last_post_number // per_page))
-    return _render_thread(thread, last_page, form), 422
+    return _render_thread(thread, last_page, form)[0], 422
 
 
 def _keep_reply_draft(thread: Thread, body: str) -> None:

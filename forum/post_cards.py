@@ -1,0 +1,267 @@
+"""A post as the thread page shows it to one reader, and its rendered HTML, cached.
+
+A thread page renders 20 posts, each with its author, the reader's marks and a dozen
+permission-dependent actions: most of the page's time went into that template work. Here the
+view turns each post into a :class:`PostCard`, a frozen value holding *everything*
+``_partials/post.html`` shows (texts, flags, counts, the relative-time labels), and the partial
+renders from the card alone: no ``current_user``, no ``policy``, no database. So the HTML is a
+pure function of the card, and :func:`render` memoizes it in a bounded, per-process LRU cache
+keyed by the card itself. Nothing is ever invalidated: an edit, a new helpful mark, another
+reader's permissions or a clock that turns "5 min ago" into "6 min ago" all make a different
+card, and an old card simply ages out. ``tests/test_post_cards.py`` checks the partial reads
+nothing but the card.
+
+The only per-reader secret in the fragment, the CSRF token of its small forms, is rendered as
+a per-process random placeholder and put in after the cache lookup.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from forum import policy
+from forum.models import Post, Thread
+from forum.policy import Actor
+from forum.templating import time_parts
+
+TEMPLATE = "_partials/post.html"
+#: Stands for the reader's CSRF token in cached HTML; random per process, so no post can
+#: contain it (bodies are members' text).
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """A time as ``time_tag`` shows it: machine-readable, full and relative."""
+
+    iso: str
+    full: str
+    label: str
+
+    @classmethod
+    def of(cls, value: datetime, now: datetime | None = None) -> Stamp:
+        return cls(*time_parts(value, now))
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTarget:
+    """The post a reply answers; ``number`` is None when it was purged."""
+
+    post_id: int | None
+    number: int | None
+    author_name: str
+    shown: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PostCard:
+    """Everything ``_partials/post.html`` renders for one post and one reader."""
+
+    post_id: int
+    number: int
+    thread_id: int
+    deleted: bool
+    held: bool
+    hidden: bool
+    #: Why it is held (shown to moderators) or hidden (shown to all who see it).
+    status_reason: str
+    author_name: str
+    author_initials: str
+    #: None when there is no profile to link to (anonymised or no account).
+    author_username: str | None
+    author_is_staff: bool
+    author_job_title: str
+    author_alliance: str
+    author_interests: str
+    created: Stamp
+    edited: Stamp | None
+    body_html: str
+    reply_to: ReplyTarget | None
+    is_solution: bool
+    is_new: bool
+    helpful_count: int
+    open_items: int
+    # What the reader may do.
+    can_moderate: bool
+    can_view_revisions: bool
+    can_edit: bool
+    #: Moderators edit others' posts through the moderation page, with a reason.
+    edit_as_moderator: bool
+    can_delete: bool
+    can_flag: bool
+    can_mark_helpful: bool
+    marked_helpful: bool
+    can_bookmark: bool
+    bookmarked: bool
+    can_reply: bool
+    can_clear_solution: bool
+    can_accept: bool
+
+
+def cards(
+    actor: Actor,
+    thread: Thread,
+    posts: Sequence[Post],
+    *,
+    helpful: frozenset[int] = frozenset(),
+    bookmarked: frozenset[int] = frozenset(),
+    last_read: int | None = None,
+    open_items: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+) -> list[PostCard]:
+    """The cards of one page of ``thread`` for ``actor`` (posts loaded with authors and the
+    posts they reply to)."""
+    may_reply = policy.can_reply(actor, thread)
+    may_change_solution = policy.can_change_solution(actor, thread)
+    open_items = open_items or {}
+    return [
+        _card(
+            actor,
+            thread,
+            post,
+            helpful=helpful,
+            bookmarked=bookmarked,
+            last_read=last_read,
+            open_items=open_items,
+            may_reply=may_reply,
+            may_change_solution=may_change_solution,
+            now=now,
+        )
+        for post in posts
+    ]
+
+
+def _card(
+    actor: Actor,
+    thread: Thread,
+    post: Post,
+    *,
+    helpful: frozenset[int],
+    bookmarked: frozenset[int],
+    last_read: int | None,
+    open_items: Mapping[int, int],
+    may_reply: bool,
+    may_change_solution: bool,
+    now: datetime | None,
+) -> PostCard:
+    author = post.author
+    can_mod = policy.can_moderate_post(actor, post)
+    is_solution = thread.solution_post_id == post.id
+    if post.is_held:
+        reason = post.held_reason if can_mod else ""
+    elif post.is_hidden:
+        reason = post.hidden_reason
+    else:
+        reason = ""
+    return PostCard(
+        post_id=post.id,
+        number=post.post_number,
+        thread_id=thread.id,
+        deleted=post.is_deleted,
+        held=post.is_held,
+        hidden=post.is_hidden,
+        status_reason=reason,
+        author_name=post.author_name,
+        author_initials=author.initials if author else "?",
+        author_username=author.username if author and not author.anonymised_at else None,
+        author_is_staff=bool(author and author.is_staff),
+        author_job_title=(author.job_title or "") if author else "",
+        author_alliance=(author.alliance or "") if author else "",
+        author_interests=(author.interests or "") if author else "",
+        created=Stamp.of(post.created_at, now),
+        edited=Stamp.of(post.edited_at, now) if post.edited_at else None,
+        body_html=post.body_html,
+        reply_to=_reply_target(post),
+        is_solution=is_solution,
+        is_new=last_read is not None and post.post_number > last_read,
+        helpful_count=post.helpful_count,
+        open_items=open_items.get(post.id, 0) if can_mod else 0,
+        can_moderate=can_mod,
+        can_view_revisions=bool(post.edited_at) and policy.can_view_revisions(actor, post),
+        can_edit=(can_edit := policy.can_edit_post(actor, post, now=now)),
+        edit_as_moderator=can_edit and can_mod and post.author_id != actor.id,
+        can_delete=policy.can_delete_post(actor, post),
+        can_flag=policy.can_flag_post(actor, post),
+        can_mark_helpful=policy.can_mark_helpful(actor, post),
+        marked_helpful=post.id in helpful,
+        can_bookmark=policy.can_bookmark(actor, post),
+        bookmarked=post.id in bookmarked,
+        can_reply=may_reply,
+        can_clear_solution=is_solution and may_change_solution,
+        can_accept=(
+            not is_solution
+            and may_change_solution
+            and policy.can_accept_solution(actor, thread, post)
+        ),
+    )
+
+
+def _reply_target(post: Post) -> ReplyTarget | None:
+    if not post.reply_to_post_id:
+        return None
+    target = post.reply_to
+    if target is None:
+        return ReplyTarget(None, None, "", shown=False)
+    shown = not (target.deleted_at or target.hidden_at or target.held_at)
+    return ReplyTarget(target.id, target.post_number, target.author_name, shown=shown)
+
+
+class FragmentCache:
+    """A bounded least-recently-used map from cards to their HTML (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[PostCard, str] = OrderedDict()
+        self._lock = Lock()
+        self.hits = self.misses = 0
+
+    def get(self, card: PostCard) -> str | None:
+        with self._lock:
+            html = self._items.get(card)
+            if html is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(card)
+            self.hits += 1
+            return html
+
+    def put(self, card: PostCard, html: str) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[card] = html
+            self._items.move_to_end(card)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def fragment_cache() -> FragmentCache:
+    """This app's cache (``POST_FRAGMENT_CACHE_SIZE`` entries; 0 turns caching off)."""
+    cache = current_app.extensions.get("post_fragments")
+    size = current_app.config.get("POST_FRAGMENT_CACHE_SIZE", 2000)
+    if cache is None or cache.size != size:
+        cache = current_app.extensions["post_fragments"] = FragmentCache(size)
+    return cache
+
+
+def render(card: PostCard) -> Markup:
+    """The card's HTML, from the cache when this card was rendered before."""
+    cache = fragment_cache()
+    html = cache.get(card)
+    if html is None:
+        template = current_app.jinja_env.get_template(TEMPLATE)
+        html = template.render(card=card, csrf_value=CSRF_PLACEHOLDER)
+        cache.put(card, html)
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
