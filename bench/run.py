@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench.servers import (  # noqa: E402 - needs the repository root on the path
     SECRET,
     WORKERS,
+    cpu_seconds,
     forum_environment,
     http_request,
     serve,
@@ -62,6 +63,15 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int = 0
+    #: CPU time per request of the server's workers, and of the PostgreSQL backends serving
+    #: them (SQLite runs inside the workers): unlike req/s, barely moved by other work on
+    #: the machine, since it counts only these processes' own time.
+    app_cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.app_cpu_ms + self.db_cpu_ms
 
 
 @dataclass
@@ -205,12 +215,23 @@ _LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(name: str, url: str, args: argparse.Namespace, extra: list[str]) -> Result:
+def wrk(
+    name: str,
+    url: str,
+    args: argparse.Namespace,
+    extra: list[str],
+    app_pids: Callable[[], list[int]],
+    db_pids: Callable[[], list[int]] = list,
+) -> Result:
     base = ["wrk", "-t1", f"-c{args.connections}", "--latency", "--timeout", "10s", *extra]
     subprocess.run([*base, "-d2s", url], capture_output=True, check=True)  # warm-up
+    apps, dbs = app_pids(), db_pids()
+    app_before, db_before = cpu_seconds(apps), cpu_seconds(dbs)
     output = subprocess.run(
         [*base, f"-d{args.duration}s", url], capture_output=True, text=True, check=True
     ).stdout
+    app_cpu, db_cpu = cpu_seconds(apps) - app_before, cpu_seconds(dbs) - db_before
+    served = int(re.search(r"(\d+) requests in", output).group(1)) or 1
     latencies = {p: float(v) * _UNITS[u] for p, v, u in _LATENCY.findall(output)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
@@ -219,7 +240,41 @@ def wrk(name: str, url: str, args: argparse.Namespace, extra: list[str]) -> Resu
     )
     count = int(errors.group(1)) if errors else 0
     count += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    return Result(name, rps, latencies["50"], latencies["99"], count)
+    return Result(
+        name,
+        rps,
+        latencies["50"],
+        latencies["99"],
+        count,
+        app_cpu_ms=app_cpu * 1000 / served,
+        db_cpu_ms=db_cpu * 1000 / served,
+    )
+
+
+def postgres_backends(url: str) -> Callable[[], list[int]]:
+    """The server processes connected to the bench database (none for SQLite)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() == "sqlite":
+        return list
+
+    def pids() -> list[int]:
+        engine = _engine(url)
+        try:
+            with engine.connect() as connection:
+                return list(
+                    connection.execute(
+                        text(
+                            "SELECT pid FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        )
+                    ).scalars()
+                )
+        finally:
+            engine.dispose()
+
+    return pids
 
 
 def scenarios(targets: Targets) -> list[tuple[str, str, str | None]]:
@@ -286,18 +341,30 @@ def measure(backend: str, url: str, args: argparse.Namespace) -> Run:
     forum_log, baseline_log = logs / "bench-forum.log", logs / "bench-baseline.log"
     with (
         serve("wsgi:app", FORUM_PORT, forum_environment(url), forum_log) as forum,
-        serve("bench.baseline:app", BASELINE_PORT, dict(os.environ), baseline_log),
+        serve("bench.baseline:app", BASELINE_PORT, dict(os.environ), baseline_log) as base,
     ):
-        baseline = wrk("baseline", f"http://127.0.0.1:{BASELINE_PORT}/", args, [])
+        baseline = wrk(
+            "baseline", f"http://127.0.0.1:{BASELINE_PORT}/", args, [], lambda: worker_pids(base)
+        )
         run = Run(backend, baseline)
         cookie = sign_in(FORUM_PORT, targets.email)
         for name, path, script in scenarios(targets):
             _check_page(path, cookie, script)
             extra = ["-H", f"Cookie: {cookie}"] + (["-s", script] if script else [])
             with profiling(args.profile, forum, f"{backend} {name}", args.duration):
-                result = wrk(name, f"http://127.0.0.1:{FORUM_PORT}{path}", args, extra)
+                result = wrk(
+                    name,
+                    f"http://127.0.0.1:{FORUM_PORT}{path}",
+                    args,
+                    extra,
+                    lambda: worker_pids(forum),
+                    postgres_backends(url),
+                )
             run.results.append(result)
-            print(f"    {name}: {result.requests_per_second:.0f} req/s, p99 {result.p99_ms:.1f} ms")
+            print(
+                f"    {name}: {result.requests_per_second:.0f} req/s, "
+                f"p99 {result.p99_ms:.1f} ms, {result.cpu_ms:.2f} ms CPU per request"
+            )
         run.worker_rss_mb = worker_rss_mb(forum)
     return run
 
@@ -313,13 +380,16 @@ def report(run: Run, posts: int, args: argparse.Namespace) -> str:
         f"wrk: 1 thread, {args.connections} connections, {args.duration} s per scenario; "
         f"gunicorn: {WORKERS} sync workers.",
         "",
-        "| page | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | errors |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "| page | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | errors "
+        "| CPU ms per request (app + database) | × baseline, by CPU |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         _row(base, base),
         *(_row(result, base) for result in run.results),
         "",
         f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in run.worker_rss_mb)} "
-        "(resident set size).",
+        "(resident set size). The last column is the baseline's CPU time per request divided by "
+        "the page's (its own workers' and database backends'): the throughput ratio the page "
+        "would reach with the machine to itself.",
     ]
     return "\n".join(lines)
 
@@ -328,7 +398,8 @@ def _row(result: Result, base: Result) -> str:
     return (
         f"| {result.name} | {result.requests_per_second:,.0f} | "
         f"{result.requests_per_second / base.requests_per_second:.2f} | {result.p50_ms:.1f} | "
-        f"{result.p99_ms:.1f} | {result.p99_ms / base.p99_ms:.1f} | {result.errors} |"
+        f"{result.p99_ms:.1f} | {result.p99_ms / base.p99_ms:.1f} | {result.errors} | "
+        f"{result.app_cpu_ms:.2f} + {result.db_cpu_ms:.2f} | {base.cpu_ms / result.cpu_ms:.2f} |"
     )
 
 

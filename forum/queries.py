@@ -115,6 +115,17 @@ def get_thread_or_404(thread_id: int, actor: Actor) -> Thread:
     return thread
 
 
+#: What a post's header shows of its author (forum/post_cards.py).
+AUTHOR_CARD_COLUMNS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.role,
+    User.job_title,
+    User.alliance,
+    User.interests,
+    User.anonymised_at,
+)
 #: What a post's "in reply to" line needs of the post it answers.
 REPLY_TARGET_COLUMNS = (
     Post.id,
@@ -142,7 +153,7 @@ def thread_posts(
             # The page shows rendered HTML: the source stays behind (a reply to it is
             # quoted through its own request), and of the post replied to, only its label.
             defer(Post.body_source, raiseload=True),
-            joinedload(Post.author),
+            joinedload(Post.author).load_only(*AUTHOR_CARD_COLUMNS),
             joinedload(Post.reply_to).load_only(*REPLY_TARGET_COLUMNS, raiseload=True),
         )
         .where(
@@ -154,7 +165,10 @@ def thread_posts(
     )
     if not can_moderate(actor, thread.category):
         stmt = stmt.join(Post.thread).where(visible_posts_clause(actor))
-    posts = db.session.scalars(stmt).all()
+    # A page holds at most per_page posts (numbers are unique): saying so lets PostgreSQL
+    # read them in order from the (thread_id, post_number) index. Without it, a long thread
+    # made it misjudge the range and plan a parallel sort: 8 ms instead of 0.3 ms.
+    posts = db.session.scalars(stmt.limit(per_page)).all()
     for post in posts:  # as loaded, not as a change: the commit has nothing to flush
         set_committed_value(post, "thread", thread)
     return Page(posts, number, per_page, total)
