@@ -62,7 +62,7 @@ class Config:
     #: (forum/listings.py, new_since); threads a member opened stay unread until read.
     UNREAD_WINDOW_DAYS = 30
     #: Rendered posts kept per worker process (forum/post_cards.py); 0 turns the cache off.
-    POST_FRAGMENT_CACHE_SIZE = 2000
+    POST_FRAGMENT_CACHE_SIZE = 1000
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 60_000
 

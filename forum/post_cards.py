@@ -250,7 +250,7 @@ class FragmentCache:
 def fragment_cache() -> FragmentCache:
     """This app's cache (``POST_FRAGMENT_CACHE_SIZE`` entries; 0 turns caching off)."""
     cache = current_app.extensions.get("post_fragments")
-    size = current_app.config.get("POST_FRAGMENT_CACHE_SIZE", 2000)
+    size = current_app.config.get("POST_FRAGMENT_CACHE_SIZE", 1000)
     if cache is None or cache.size != size:
         cache = current_app.extensions["post_fragments"] = FragmentCache(size)
     return cache
