@@ -36,7 +36,16 @@ sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, func, insert, literal, select, text, update  # noqa: E402
+from sqlalchemy import (  # noqa: E402
+    create_engine,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from forum import create_app, search  # noqa: E402
 from forum.database import write_intent  # noqa: E402
@@ -118,6 +127,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=7, help="timed rounds of the 30 queries")
     parser.add_argument("--skip-build", action="store_true", help="do not time an index rebuild")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of timing rounds, show each query's statements (round trips) and times",
+    )
     return parser.parse_args()
 
 
@@ -146,6 +160,10 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
         bench.index_bytes = search.index_size()
         db.session.commit()
         bench.load = (_load(), "")
+        if args.profile:
+            _profile(member)
+            db.session.remove()
+            return
         samples = _measure(member, args.runs)
         bench.load = (bench.load[0], _load())
         db.session.remove()
@@ -153,8 +171,15 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
 
 
 def _load() -> str:
-    """The machine's load averages (1, 5, 15 minutes), as ``uptime`` shows them."""
-    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    """The machine's load averages (1, 5, 15 minutes), as ``uptime`` shows them, and how long a
+    fixed loop of Python takes (the same machine gives it 300 to 500 ms, as its host is busy
+    or not: the load average does not see that)."""
+    loads = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    started = time.perf_counter()
+    total = 0
+    for n in range(3_000_000):
+        total += n * n
+    return f"{loads} (CPU check {(time.perf_counter() - started) * 1000:.0f} ms)"
 
 
 def _seed(bench: Bench, args: argparse.Namespace) -> None:
@@ -340,6 +365,46 @@ def _measure(member: User, runs: int) -> dict[tuple[str, str], list[float]]:
             flush=True,
         )
     return samples
+
+
+def _profile(member: User) -> None:
+    """Each query once more after a warm-up, with every statement it sent and its time (the
+    driver's own BEGIN is not an event: add one round trip per search)."""
+    write_intent.set(False)
+    statements: list[tuple[str, float]] = []
+    started: list[float] = []
+
+    def before(*_args: object) -> None:
+        started.append(time.perf_counter())
+
+    def after(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        elapsed = (time.perf_counter() - started.pop()) * 1000
+        statements.append((" ".join(statement.split())[:90], elapsed))
+
+    plan = queries()
+    for _shape, query in plan:
+        search.search_posts(query, member)
+        db.session.rollback()
+    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(db.engine, "after_cursor_execute", after)
+    try:
+        for shape, query in plan:
+            statements.clear()
+            begun = time.perf_counter()
+            search.search_posts(query, member)
+            total = (time.perf_counter() - begun) * 1000
+            db.session.rollback()
+            inside = sum(elapsed for _statement, elapsed in statements)
+            print(
+                f"{shape:<14} {query:<42} {total:6.1f} ms, {len(statements)} statements "
+                f"{inside:6.1f} ms",
+                flush=True,
+            )
+            for statement, elapsed in statements:
+                print(f"    {elapsed:6.1f} ms  {statement}", flush=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(db.engine, "after_cursor_execute", after)
 
 
 def percentile(values: list[float], fraction: float) -> float:

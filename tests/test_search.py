@@ -23,6 +23,7 @@ from tests.factories import (
     make_user,
     opening_post,
 )
+from tests.search_plans import record_plans
 
 
 def found(query: str, actor, **kwargs) -> list[str]:
@@ -211,15 +212,7 @@ def test_a_broad_search_walks_the_newest_posts_and_a_narrow_one_uses_the_index(a
     """PostgreSQL walks the newest posts when the estimate says many match and asks the GIN
     index otherwise, or when the walk falls short (SQLite's index is already in newest-first
     order): the answer is the same as searching everything."""
-    monkeypatch.setattr(search.postgres, "MIN_WALK", 2)
-    plans: list[bool] = []
-    newest_ids = search.postgres._newest_ids
-
-    def recorded(connection, on_posts, where, window, params, *, materialise):
-        plans.append(materialise)
-        return newest_ids(connection, on_posts, where, window, params, materialise=materialise)
-
-    monkeypatch.setattr(search.postgres, "_newest_ids", recorded)
+    plans = record_plans(monkeypatch)
     app.config["SEARCH_CANDIDATE_LIMIT"] = 3
     writer = make_user(username="early_writer")
     early = make_thread(title="Early", body="Sarcoidosis and fatigue.", author=writer)
@@ -245,8 +238,32 @@ def test_a_broad_search_walks_the_newest_posts_and_a_narrow_one_uses_the_index(a
     assert with_author == rare_pair == [early.title]
     assert (phrase, no_phrase) == (["Later 3"], [])
     if db.engine.dialect.name == "postgresql":
-        assert walked == [False]  # the walk found the window: no index scan was needed
-        assert plans[-1] is True  # phrases: the index finds the posts with both words
+        assert walked == [["walk", "all"]]  # the GIN index only if the walk falls short
+        assert plans[-1][-1] == "pairs"  # phrases: the index of word pairs finds the posts
+
+
+def test_when_the_first_plan_finds_too_few_the_same_search_falls_back_to_every_post(
+    app, monkeypatch
+):
+    """The newest posts the first plan looks at are hidden from the searcher, so it finds
+    less than the window's worth: the answer is still the newest matches they may see (on
+    PostgreSQL the fallback runs inside the same statement, only when needed)."""
+    plans = record_plans(monkeypatch)
+    app.config["SEARCH_CANDIDATE_LIMIT"] = 3
+    older = make_thread(title="Older", body="Nothing relevant.")
+    for _ in range(60):
+        make_reply(older, body="Nothing relevant.")
+    for n in range(3):
+        make_thread(title=f"Seen {n}", body="Sarcoidosis.")
+    for n in range(40):
+        hidden = opening_post(make_thread(title=f"Hidden {n}", body="Sarcoidosis."))
+        db.session.execute(update(Post).where(Post.id == hidden.id).values(hidden_at=utcnow()))
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+    assert found("sarcoidosis", make_user()) == ["Seen 2", "Seen 1", "Seen 0"]
+    if db.engine.dialect.name == "postgresql":
+        assert plans == [["walk", "all"]]
 
 
 # Snippets ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 def owned_by_search(name: str | None, type_: str) -> bool:
     """FTS5 tables and their helpers (``search_*``), the ``search_vector`` and
-    ``search_facets`` columns and their indexes."""
+    ``search_facets`` columns and their indexes, and the word pairs' index."""
     if not name:
         return False
     if type_ == "table":
@@ -15,7 +15,7 @@ def owned_by_search(name: str | None, type_: str) -> bool:
     if type_ == "column":
         return name in ("search_vector", "search_facets")
     if type_ == "index":
-        return name.endswith("search_vector")
+        return name.endswith(("search_vector", "search_pairs"))
     return False
 
 

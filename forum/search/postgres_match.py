@@ -1,0 +1,97 @@
+"""PostgreSQL: what a search asks of the text, as ``tsquery`` values and conditions on posts.
+
+Shared by the plans that find the candidate posts (``postgres_plans``), the ranked statement,
+the snippets (``postgres``) and the text of attached files (``files``).
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, cast, func, literal_column
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+
+from forum.search.facets import Facets
+from forum.search.postgres_schema import CONFIG
+from forum.search.query import SearchQuery
+
+REGCONFIG = literal_column(f"'{CONFIG}'::regconfig")
+POST_VECTOR = literal_column("posts.search_vector", TSVECTOR)
+POST_FACETS = literal_column("posts.search_facets", TSVECTOR)
+THREAD_VECTOR = literal_column("threads.search_vector", TSVECTOR)
+
+
+def websearch_text(query: SearchQuery) -> str:
+    """Words, phrases and exclusions for ``websearch_to_tsquery``, each quoted so that words
+    such as "or" are never read as operators."""
+    return " ".join(
+        ("-" if t.negated else "") + f'"{t.text}"' for t in query.terms if t.kind != "prefix"
+    )
+
+
+def prefix_text(query: SearchQuery) -> str:
+    """Prefix terms for ``to_tsquery`` (terms hold only letters and digits: no syntax)."""
+    return " & ".join(
+        ("!" if t.negated else "") + f"'{t.text}':*" for t in query.terms if t.kind == "prefix"
+    )
+
+
+def tsquery(query: SearchQuery) -> ColumnElement[Any]:
+    """The whole text of the search, exactly (phrases as phrases)."""
+    parts = []
+    if websearch_text(query):
+        parts.append(func.websearch_to_tsquery(REGCONFIG, bindparam("ts_words")))
+    if prefix_text(query):
+        parts.append(func.to_tsquery(REGCONFIG, bindparam("ts_prefixes")))
+    return reduce(lambda left, right: left.op("&&")(right), parts)
+
+
+def loose_text(query: SearchQuery) -> str:
+    """Every word of the words and phrases the text must contain, for ``websearch_to_tsquery``
+    (each quoted alone, so a phrase becomes its words in any order: what the GIN index can
+    answer without reading the posts)."""
+    words = [w for t in query.positive if t.kind != "prefix" for w in t.text.split()]
+    return " ".join(f'"{word}"' for word in words)
+
+
+def others_text(query: SearchQuery) -> str:
+    """The words the text must contain outside its phrases, for ``websearch_to_tsquery``."""
+    return " ".join(f'"{t.text}"' for t in query.positive if t.kind == "word")
+
+
+def parameters(query: SearchQuery, facets: Facets | None = None) -> dict[str, Any]:
+    """Bind values the candidate selects need."""
+    return {
+        "ts_others": others_text(query),
+        "ts_words": websearch_text(query),
+        "ts_prefixes": prefix_text(query),
+        "ts_loose": loose_text(query),
+        "ts_facets": (facets or Facets()).tsquery(),
+    }
+
+
+def posts_match(query: SearchQuery, facets: Facets, *, indexed: bool = True) -> ColumnElement[bool]:
+    """The text matches and the post carries the filter tokens (one GIN index has both).
+
+    ``indexed=False`` writes the same test as a function call, which the planner cannot
+    answer from the GIN index: for walking a range of posts in id order."""
+    pairs = []
+    if query.has_text:
+        pairs.append((POST_VECTOR, tsquery(query)))
+    if facets:
+        pairs.append((POST_FACETS, facets_tsquery()))
+    tests = [
+        vector.op("@@")(tsq) if indexed else func.ts_match_vq(vector, tsq) for vector, tsq in pairs
+    ]
+    return reduce(lambda left, right: left & right, tests)
+
+
+def facets_tsquery() -> ColumnElement[Any]:
+    """The filter tokens a post must carry (``ts_facets``)."""
+    return cast(bindparam("ts_facets"), TSQUERY)
+
+
+def facets_match() -> ColumnElement[bool]:
+    """The post carries the filter tokens."""
+    return POST_FACETS.op("@@")(facets_tsquery())

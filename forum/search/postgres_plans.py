@@ -1,0 +1,333 @@
+"""PostgreSQL: the newest posts that match a search, found by reading a bounded number of rows.
+
+Left to itself the planner picks between walking the table and the GIN index on a guess about
+how matches spread over a LIMIT, and a wrong guess walks the whole table. So ``_plans`` picks,
+from the planner's estimate of how many posts match, the cheapest of a few plans that each
+read a bounded number of rows, with the GIN index over every post as the fallback; the first
+that finds the window's worth answers, so the result is exactly the newest matches:
+
+- ``walk``: read the newest posts in id order and check each, stopping when the window is
+  full. Cheap when most posts match ("patient": 720 posts read for 300 matches);
+- ``range``: the GIN index, limited to the newest posts expected to hold the window's worth:
+  their id buckets are in the index (``search_id_bucket``), so GIN intersects them with the
+  words and filter tokens itself and skips the older parts of the words' posting lists;
+- ``pairs``: for a search with a phrase whose words are side by side, the index of word
+  pairs (``postgres_survey.WordPairs``) finds the posts that have every pair of the phrase,
+  in a range or over every post, and only those are read to check the whole search;
+- ``loose``: for a phrase without pairs (stop words between all its words), the GIN index finds
+  the posts in a range that have all its words, and only those are read;
+- ``all``: the GIN index over every post.
+
+The plans and the fallback are one statement, part of the ranked search statement
+(``ranking.ranked``): the fallback runs only when the first plan found less than the window
+(a gating condition PostgreSQL checks once). A search costs two small statements before it
+(``postgres_survey``: the newest post, the phrases' pairs, where a past ``before:`` day ends;
+and the estimates) instead of one more round trip per plan and a list of 300 ids sent back to the
+server. Which plan is cheapest comes from a cost model in microseconds per row read
+(``WALK_COST`` ...), measured on the benchmark (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from forum.models import Category, Post, Thread
+from forum.search import postgres_survey, ranking
+from forum.search.facets import Facets
+from forum.search.postgres_match import (
+    POST_FACETS,
+    POST_VECTOR,
+    REGCONFIG,
+    facets_match,
+    parameters,
+    posts_match,
+    tsquery,
+)
+from forum.search.postgres_schema import ID_BUCKET
+from forum.search.postgres_survey import Survey, in_the_past
+from forum.search.query import SearchQuery
+
+#: Most posts walked newest first, fewest looked at, and how many times the rows the estimate
+#: says hold the window a plan looks at.
+MAX_WALK = 40_000
+MIN_WALK = 2_000
+WALK_MARGIN = 4
+#: How far the planner may underestimate a phrase without pairs (its words are counted as
+#: independent, and they are not: 70 times for "two week wait").
+PHRASE_DOUBT = 100
+
+#: What each plan costs per row, in microseconds (measured at 1,000,000 posts on the benchmark
+#: machine; only their ratios matter): a post walked and its words checked (the newest posts'
+#: pages are mostly in memory); a post in the id buckets of a range (GIN decodes them); a
+#: matching post read from the table after an index found it (scattered pages, mostly out of
+#: PostgreSQL's buffers); an entry of the GIN index (counted as the matches, a lower bound).
+WALK_COST = 2.0
+BUCKET_COST = 0.005
+READ_COST = 3.0
+LIST_COST = 0.03
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One way to find the candidates: ``kind`` (see the module), and ``bound``, the lowest
+    post id looked at (None: every post)."""
+
+    kind: str
+    bound: int | None = None
+
+
+def body_candidates(
+    connection: Connection, query: SearchQuery, facets: Facets, where: list[Any], window: int
+) -> Select[Any]:
+    """The newest ``window`` posts that match the text and carry the filter tokens, and pass
+    ``where``, with their relevance.
+
+    Only the chosen window is ranked: ``ts_rank`` reads a post's whole vector, so ranking
+    every match of a broad search would cost more than finding them.
+    """
+    survey = postgres_survey.survey(connection, query)
+    plans = _plans(connection, query, facets, survey, window)
+    attempts = [
+        _newest_ids(_conditions(plan, query, facets, survey), where, window, plan, n)
+        for n, plan in enumerate(plans)
+    ]
+    chosen = _first_full(attempts, window).subquery("chosen")
+    relevance = func.ts_rank(POST_VECTOR, tsquery(query), 1) if query.has_text else literal(1.0)
+    return (  # ``where`` again: cheap on the window, and visibility never rests on one query
+        select(*ranking.candidate_columns(relevance, title=False))
+        .select_from(ranking.posts_with_threads())
+        .where(Post.id.in_(select(chosen.c.id)), *where)
+    )
+
+
+def _plans(
+    connection: Connection, query: SearchQuery, facets: Facets, survey: Survey, window: int
+) -> list[Plan]:
+    """The plans to try in turn: the cheapest for the estimate, then an index over every post
+    (the word pairs' for a phrase that has pairs, else the GIN index). A ``before:`` day in the
+    past has plans of its own (``_earlier_plans``)."""
+    last = Plan("pairs" if survey.pairs else "all")
+    if survey.newest is None:
+        return [last]
+    if in_the_past(query):
+        return _earlier_plans(connection, query, facets, survey, window, last)
+    probe = _estimated(query, facets, survey)
+    estimate = max(_estimated_matches(connection, [probe], parameters(query, facets))[0], 1.0)
+    needed = window * max(survey.total, 1.0) / estimate
+    span = max(MIN_WALK, int(WALK_MARGIN * needed))
+    if span >= survey.newest // 2:
+        return [last]
+    if not survey.pairs and any(term.kind == "phrase" for term in query.positive):
+        if span / PHRASE_DOUBT > MAX_WALK:
+            return [last]
+        return [Plan("loose", survey.newest - min(span, MAX_WALK)), last]
+    prefixed = any(term.kind == "prefix" for term in query.positive)
+    first = _cheapest(estimate, needed, span, window, walk=span <= MAX_WALK, prefixed=prefixed)
+    if first == "all":
+        return [last]
+    if first == "range" and survey.pairs:
+        first = "pairs"
+    return [Plan(first, survey.newest - span), last]
+
+
+def _earlier_plans(
+    connection: Connection,
+    query: SearchQuery,
+    facets: Facets,
+    survey: Survey,
+    window: int,
+    last: Plan,
+) -> list[Plan]:
+    """For a ``before:`` day in the past the newest posts cannot match: the range ends where
+    the posts written by that day end (``Survey.before_id``) and reaches back as far as the
+    estimate says the window's worth needs, among the posts of the months the date filter
+    keeps (or all posts). The range is still open above, so when it finds the window's worth
+    that is exactly the newest matches, wherever ids and dates disagree."""
+    top = survey.before_id
+    if top is None or survey.pairs or any(t.kind == "phrase" for t in query.positive):
+        return [last]
+    months = Facets(tuple(group for group in facets.groups if group[0].startswith("mo")))
+    in_months = POST_FACETS.op("@@")(cast(bindparam("ts_months", months.tsquery()), TSQUERY))
+    probes = [_estimated(query, facets, survey), *([in_months] if months else [])]
+    found = _estimated_matches(connection, probes, parameters(query, facets))
+    estimate = max(found[0], 1.0)
+    posts = found[1] if months else max(survey.total, 1.0)
+    needed = window * max(posts, 1.0) / estimate
+    span = max(MIN_WALK, int(WALK_MARGIN * needed))
+    cheapest = _cheapest(estimate, needed, span, window, walk=False, prefixed=False)
+    if span >= top // 2 or cheapest == "all":
+        return [last]
+    return [Plan("range", top - span), last]
+
+
+def _cheapest(
+    estimate: float, needed: float, span: int, window: int, *, walk: bool, prefixed: bool
+) -> str:
+    """``walk``, ``range`` or ``all``, whichever should cost least: a walk reads ``needed``
+    posts; the range plan the GIN index's entries within the id buckets of the ``span``
+    newest posts and the matches among them; the other every match. A prefix makes GIN read
+    the whole posting lists of every word it starts (it cannot skip through them), in a range
+    too."""
+    costs = {
+        "range": span * BUCKET_COST + WALK_MARGIN * window * (LIST_COST + READ_COST),
+        "all": estimate * (LIST_COST + READ_COST),
+    }
+    if prefixed:
+        costs["range"] += estimate * LIST_COST
+    if walk:
+        costs["walk"] = needed * WALK_COST
+    return min(costs, key=costs.__getitem__)
+
+
+def _estimated(query: SearchQuery, facets: Facets, survey: Survey) -> ColumnElement[bool]:
+    """What to ask the planner to estimate: the match itself, or for phrases with pairs one
+    pair of each phrase and the words outside them (the planner takes the words of a phrase
+    as independent, and would expect far too few posts)."""
+    if not survey.pairs:
+        return posts_match(query, facets)
+    return and_(survey.pairs.probe(), *_indexed_words(survey, facets))
+
+
+def _indexed_words(survey: Survey, facets: Facets) -> list[ColumnElement[bool]]:
+    """The words outside the phrases, the prefixes and the filter tokens, as conditions the
+    GIN index answers exactly (no phrase: nothing to check again post by post)."""
+    tests = []
+    if survey.others:
+        others = func.websearch_to_tsquery(REGCONFIG, bindparam("ts_others"))
+        tests.append(POST_VECTOR.op("@@")(others))
+    if survey.prefixes:
+        prefixes = func.to_tsquery(REGCONFIG, bindparam("ts_prefixes"))
+        tests.append(POST_VECTOR.op("@@")(prefixes))
+    if facets:
+        tests.append(facets_match())
+    return tests
+
+
+def _conditions(plan: Plan, query: SearchQuery, facets: Facets, survey: Survey) -> list[Any]:
+    """Conditions on ``posts`` alone for ``plan``: the match (written so the planner can, or
+    cannot, answer it from the GIN index) and the id range.
+
+    A phrase is always checked post by post (``exact``) once an index has found the posts: in
+    an index condition, PostgreSQL would check every index condition again for each post it
+    read (the GIN index cannot tell where words are), and for the pairs that means computing
+    them from the post's text.
+
+    The GIN indexes have the range as id buckets (both have ``search_id_bucket(id)`` as a
+    column), so the exact bound is written so that the planner does not also list the range's
+    ids from the primary key (``id + 0``): it would, at 50 ns an id, for nothing."""
+    match = posts_match(query, facets)
+    exact = posts_match(query, facets, indexed=False)
+    bound = plan.bound
+    pairs = [survey.pairs.every(), *_indexed_words(survey, facets), exact]
+    if bound is None:
+        return pairs if plan.kind == "pairs" else [match]
+    buckets = _in_buckets(bound, survey.newest or bound)
+    if plan.kind == "walk":
+        return [Post.id > bound, exact]
+    unlisted = (Post.id + 0) > bound
+    if plan.kind == "pairs":
+        return [unlisted, buckets, *pairs]
+    if plan.kind == "loose":
+        loose = POST_VECTOR.op("@@")(func.websearch_to_tsquery(REGCONFIG, bindparam("ts_loose")))
+        return [unlisted, buckets, loose, *([facets_match()] if facets else []), exact]
+    return [unlisted, buckets, match]
+
+
+def _in_buckets(bound: int, newest: int) -> ColumnElement[bool]:
+    """The post is in an id bucket (``search_id_bucket``) from ``bound``'s to one past
+    ``newest``'s: posts written since the survey are still in range (a whole bucket, 8,192
+    posts, would have to be written in between for one to be missed)."""
+    buckets = range(bound // ID_BUCKET, newest // ID_BUCKET + 2)
+    text_ = " | ".join(f"bk{bucket}" for bucket in buckets)
+    vector = func.search_id_bucket(Post.id, type_=TSVECTOR)
+    return vector.op("@@")(cast(bindparam("ts_buckets", text_), TSQUERY))
+
+
+def _newest_ids(
+    on_posts: list[Any], where: list[Any], window: int, plan: Plan, n: int
+) -> Select[Any]:
+    """Ids of the newest ``window`` posts that meet ``on_posts`` (conditions on ``posts``
+    alone) and ``where`` (visibility and filters).
+
+    A walk reads posts newest first and stops when the window is full. Otherwise the index
+    finds every match first (on ``posts`` alone, with no ORDER BY or LIMIT that would tempt
+    the planner into walking the table), then the matches are taken newest first until the
+    window's worth pass ``where`` (a subquery's order holds through the filter and LIMIT above
+    it; OFFSET 0 keeps the planner from merging the two).
+
+    ``where`` is checked one post at a time (in a subquery the planner keeps as it is):
+    joined, its thread filters, which repeat what the filter tokens already said, make the
+    planner expect hardly any post to pass, and it then picks nested loops that scan the
+    index once per thread.
+    """
+    if plan.kind == "walk":
+        return (
+            select(Post.id.label("id"))
+            .where(*on_posts, _passes(where, correlated=True))
+            .order_by(Post.id.desc())
+            .limit(window)
+        )
+    found = select(Post.id.label("id")).where(*on_posts).cte(f"found_{n}")
+    ordered = select(found.c.id).order_by(found.c.id.desc()).offset(0).subquery(f"ordered_{n}")
+    return (
+        select(ordered.c.id)
+        .where(_passes([Post.id == ordered.c.id, *where], correlated=False))
+        .limit(window)
+    )
+
+
+def _first_full(attempts: list[Select[Any]], window: int) -> Select[Any]:
+    """The first attempt's ids if it found the window's worth, else the second's: PostgreSQL
+    checks the count once and runs the second only if it is needed."""
+    if len(attempts) == 1:
+        return attempts[0]
+    first = attempts[0].cte("first_try")
+    found = select(func.count()).select_from(first).scalar_subquery()
+    second = attempts[1].subquery("second_try")
+    return union_all(
+        select(first.c.id).where(found >= window),
+        select(second.c.id).where(found < window),
+    )
+
+
+def _passes(where: list[Any], *, correlated: bool) -> Any:
+    """EXISTS: the post passes ``where``. ``correlated``: the post is the enclosing query's
+    ``posts`` row; otherwise the subquery reads it itself (``where`` then says which)."""
+    if correlated:
+        source: Any = Thread.__table__.join(Category, Category.id == Thread.category_id)
+    else:
+        source = ranking.posts_with_threads()
+    check = select(literal(1)).select_from(source).where(Thread.id == Post.thread_id, *where)
+    return exists(check.offset(0))
+
+
+def _estimated_matches(
+    connection: Connection, matches: list[ColumnElement[bool]], params: dict[str, Any]
+) -> list[float]:
+    """The planner's estimates of how many posts meet each condition (from ANALYZE
+    statistics), in one round trip."""
+    probes = [select(literal(1)).select_from(Post).where(match) for match in matches]
+    probe = probes[0] if len(probes) == 1 else union_all(*probes)
+    compiled = probe.compile(dialect=connection.dialect)
+    plan = connection.exec_driver_sql(
+        "EXPLAIN (FORMAT JSON) " + str(compiled), {**compiled.params, **params}
+    ).scalar_one()[0]["Plan"]
+    if len(probes) == 1:
+        return [float(plan["Plan Rows"])]
+    return [float(child["Plan Rows"]) for child in plan["Plans"]]

@@ -1,0 +1,140 @@
+"""PostgreSQL: what a search's plans are chosen from, read in one round trip before them.
+
+The newest post id and about how many posts there are; the keys of the word pairs of the
+search's phrases (``WordPairs``, looked up in the pairs' index); whether its words outside the
+phrases and its prefixes leave anything to look up; and, for a ``before:`` day in the past,
+about where the posts written by its end end. The same statement sets two things for the
+search's transaction (see ``survey``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, cast, func, text
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
+from sqlalchemy.engine import Connection
+
+from forum.models import Post, utcnow
+from forum.search.postgres_match import others_text, prefix_text
+from forum.search.postgres_schema import CONFIG
+from forum.search.query import SearchQuery
+
+#: Memory a bitmap needs per page of ``posts`` to stay exact (PostgreSQL's page entries take
+#: about 64 bytes), and the most a search may ask for.
+BITMAP_BYTES_PER_PAGE = 80
+MAX_WORK_MEM_KB = 256 * 1024
+
+#: The word pairs' index expression (``postgres_schema.PAIRS_INDEX``).
+PAIRS_VECTOR = func.search_word_pairs(Post.body_source, type_=TSVECTOR)
+
+
+@dataclass(frozen=True)
+class WordPairs:
+    """The keys of the pairs of side-by-side stems of a search's phrases
+    (``search_word_pairs``, the function the pairs' index is built with), one tuple a phrase.
+
+    A post matches a phrase only if it has every pair of the phrase, so the pairs' index finds
+    a small superset of the posts that match, which the whole search then checks exactly. Two
+    stems with a gap between them (a stop word left out, as in "referral to oncology") make no
+    pair: a phrase without any pair is found from its words alone.
+    """
+
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return any(self.phrases)
+
+    def every(self) -> ColumnElement[bool]:
+        """The post has every pair of every phrase."""
+        pairs = [pair for pairs in self.phrases for pair in pairs]
+        return PAIRS_VECTOR.op("@@")(cast(bindparam("ts_pairs", _all_of(pairs)), TSQUERY))
+
+    def probe(self) -> ColumnElement[bool]:
+        """For estimates: one pair a phrase (the planner takes pairs as independent, and the
+        pairs of "two week wait" are not). Any pair is in at least as many posts as the
+        phrase; the longest, as longer stems tend to be rarer."""
+        pairs = [max(pairs, key=len) for pairs in self.phrases if pairs]
+        return PAIRS_VECTOR.op("@@")(cast(bindparam("ts_pairs_probe", _all_of(pairs)), TSQUERY))
+
+
+def _all_of(lexemes: Iterable[str]) -> str:
+    """``tsquery`` text requiring every lexeme as it is (quoted: no parsing, no stemming)."""
+    quoted = ("'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in lexemes)
+    return " & ".join(quoted)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the plans are chosen from, read in one round trip (``_survey``)."""
+
+    newest: int | None
+    total: float
+    pairs: WordPairs
+    #: The search's words outside its phrases, and its prefixes, make a non-empty query.
+    others: bool = False
+    prefixes: bool = False
+    #: For a ``before:`` day in the past, about where the posts written by its end end.
+    before_id: int | None = None
+
+
+def survey(connection: Connection, query: SearchQuery) -> Survey:
+    """In one round trip: the newest post id, about how many posts there are, the keys of the
+    word pairs of the search's phrases, and whether its other words and its prefixes leave
+    anything to look up (a word PostgreSQL drops would make an empty query, which matches
+    nothing).
+
+    For a search with phrases it also gives this transaction the memory to keep a bitmap of
+    any set of posts exact (``BITMAP_BYTES_PER_PAGE``): where a bitmap turns lossy, PostgreSQL
+    checks every post on those pages again, and for the pairs that means computing them from
+    the post's text (a tenth of a millisecond a post)."""
+    phrases = [term.text for term in query.positive if term.kind == "phrase"]
+    params: dict[str, Any] = {}
+    columns = ["(SELECT max(id) FROM posts)", "c.reltuples"]
+    for name, lookup, value in (
+        ("others", "websearch_to_tsquery", others_text(query)),
+        ("prefixes", "to_tsquery", prefix_text(query)),
+    ):
+        params[f"ts_{name}"] = value
+        columns.append(f"numnode({lookup}('{CONFIG}', :ts_{name})) > 0" if value else "false")
+    # A search reads a bounded number of rows: starting parallel workers costs more than it
+    # saves, and on a busy server they wait for a core.
+    columns.append("set_config('max_parallel_workers_per_gather', '0', true)")
+    memory = f"least(greatest(c.relpages::bigint * {BITMAP_BYTES_PER_PAGE} / 1024, 4096), "
+    memory = f"set_config('work_mem', {memory}{MAX_WORK_MEM_KB}) || 'kB', true)"
+    columns.append(memory if phrases else "NULL")
+    columns.append(_BEFORE_SEARCH if in_the_past(query) else "NULL")
+    if in_the_past(query):
+        params["before_end"] = datetime.combine(query.before, time.min, UTC) + timedelta(days=1)
+    for n, phrase in enumerate(phrases):
+        params[f"phrase_{n}"] = phrase
+        columns.append(f"tsvector_to_array(search_word_pairs(:phrase_{n}))")
+    statement = f"SELECT {', '.join(columns)} FROM pg_class AS c WHERE c.oid = 'posts'::regclass"
+    row = connection.execute(text(statement).bindparams(*_typed(params)), params).one()
+    pairs = WordPairs(tuple(tuple(keys or ()) for keys in row[7:]))
+    return Survey(row[0], float(row[1] or 0), pairs, row[2], row[3], before_id=row[6])
+
+
+#: A binary search over post ids (about 20 lookups of the primary key) for where posts written
+#: before ``:before_end`` end, taking ids to grow with time: only a plan's range rests on it,
+#: never what a search finds.
+_BEFORE_SEARCH = """(WITH RECURSIVE probe(lo, hi) AS (
+    SELECT min(id) - 1, max(id) FROM posts
+  UNION ALL
+    SELECT CASE WHEN later THEN lo ELSE mid END, CASE WHEN later THEN mid ELSE hi END
+    FROM (SELECT lo, hi, (lo + hi) / 2 AS mid,
+                 coalesce((SELECT created_at >= :before_end FROM posts
+                           WHERE id >= (lo + hi) / 2 ORDER BY id LIMIT 1), true) AS later
+          FROM probe WHERE hi - lo > 1) AS step
+  ) SELECT min(hi) FROM probe)"""
+
+
+def in_the_past(query: SearchQuery) -> bool:
+    return query.before is not None and query.before < utcnow().date()
+
+
+def _typed(params: dict[str, Any]) -> list[Any]:
+    return [bindparam("before_end", type_=Post.created_at.type)] if "before_end" in params else []
