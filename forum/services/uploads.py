@@ -22,7 +22,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import Select, delete, exists, func, select, update
 
-from forum import clamd, file_text, filetypes, images, pii
+from forum import clamd, file_names, file_text, filetypes, images, pii
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.filetypes import FileKind, FileRefused
@@ -253,8 +253,8 @@ def store_upload(
     """
     require(can_upload(actor))
     try:
-        name = filetypes.clean_filename(filename)
-        kind = filetypes.kind_for_name(name)
+        name = file_names.clean_filename(filename)
+        kind = file_names.kind_for_name(name)
         alt = _alt_text(kind, alt_text)
         with scratch_file() as original, scratch_file() as cleaned:
             _receive(stream, original)
