@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
+from typing import Any
 
 from flask import current_app
 from flask_wtf.csrf import generate_csrf
@@ -31,7 +32,8 @@ from markupsafe import Markup
 from forum import policy
 from forum.models import Post, Thread
 from forum.policy import Actor
-from forum.templating import time_parts
+from forum.templating import time_element, time_parts
+from forum.thread_extras import ReaderState
 
 TEMPLATE = "_partials/post.html"
 #: Stands for the reader's CSRF token in cached HTML; random per process, so no post can
@@ -50,6 +52,9 @@ class Stamp:
     @classmethod
     def of(cls, value: datetime, now: datetime | None = None) -> Stamp:
         return cls(*time_parts(value, now))
+
+    def __html__(self) -> Markup:
+        return time_element(self.iso, self.full, self.label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,56 +117,42 @@ def cards(
     thread: Thread,
     posts: Sequence[Post],
     *,
-    helpful: frozenset[int] = frozenset(),
-    bookmarked: frozenset[int] = frozenset(),
-    last_read: int | None = None,
+    reader: ReaderState = ReaderState(),  # noqa: B008 - frozen, so one shared default is safe
     open_items: Mapping[int, int] | None = None,
     now: datetime | None = None,
 ) -> list[PostCard]:
     """The cards of one page of ``thread`` for ``actor`` (posts loaded with authors and the
-    posts they reply to)."""
-    may_reply = policy.can_reply(actor, thread)
-    may_change_solution = policy.can_change_solution(actor, thread)
-    open_items = open_items or {}
-    return [
-        _card(
-            actor,
-            thread,
-            post,
-            helpful=helpful,
-            bookmarked=bookmarked,
-            last_read=last_read,
-            open_items=open_items,
-            may_reply=may_reply,
-            may_change_solution=may_change_solution,
-            now=now,
-        )
-        for post in posts
-    ]
+    posts they reply to), with the reader's marks and read marker from before this visit."""
+    page = _Page(
+        actor,
+        thread,
+        reader,
+        open_items or {},
+        may_reply=policy.can_reply(actor, thread),
+        may_change_solution=policy.can_change_solution(actor, thread),
+        now=now,
+    )
+    return [_card(page, post) for post in posts]
 
 
-def _card(
-    actor: Actor,
-    thread: Thread,
-    post: Post,
-    *,
-    helpful: frozenset[int],
-    bookmarked: frozenset[int],
-    last_read: int | None,
-    open_items: Mapping[int, int],
-    may_reply: bool,
-    may_change_solution: bool,
-    now: datetime | None,
-) -> PostCard:
-    author = post.author
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """What every card of one page shares."""
+
+    actor: Actor
+    thread: Thread
+    reader: ReaderState
+    open_items: Mapping[int, int]
+    may_reply: bool
+    may_change_solution: bool
+    now: datetime | None
+
+
+def _card(page: _Page, post: Post) -> PostCard:
+    actor, thread = page.actor, page.thread
     can_mod = policy.can_moderate_post(actor, post)
+    can_edit = policy.can_edit_post(actor, post, now=page.now)
     is_solution = thread.solution_post_id == post.id
-    if post.is_held:
-        reason = post.held_reason if can_mod else ""
-    elif post.is_hidden:
-        reason = post.hidden_reason
-    else:
-        reason = ""
     return PostCard(
         post_id=post.id,
         number=post.post_number,
@@ -169,40 +160,64 @@ def _card(
         deleted=post.is_deleted,
         held=post.is_held,
         hidden=post.is_hidden,
-        status_reason=reason,
-        author_name=post.author_name,
-        author_initials=author.initials if author else "?",
-        author_username=author.username if author and not author.anonymised_at else None,
-        author_is_staff=bool(author and author.is_staff),
-        author_job_title=(author.job_title or "") if author else "",
-        author_alliance=(author.alliance or "") if author else "",
-        author_interests=(author.interests or "") if author else "",
-        created=Stamp.of(post.created_at, now),
-        edited=Stamp.of(post.edited_at, now) if post.edited_at else None,
+        status_reason=_status_reason(post, can_mod),
+        **_author_fields(post),
+        created=Stamp.of(post.created_at, page.now),
+        edited=Stamp.of(post.edited_at, page.now) if post.edited_at else None,
         body_html=post.body_html,
         reply_to=_reply_target(post),
         is_solution=is_solution,
-        is_new=last_read is not None and post.post_number > last_read,
+        is_new=page.reader.is_unread(post),
         helpful_count=post.helpful_count,
-        open_items=open_items.get(post.id, 0) if can_mod else 0,
+        open_items=page.open_items.get(post.id, 0) if can_mod else 0,
         can_moderate=can_mod,
         can_view_revisions=bool(post.edited_at) and policy.can_view_revisions(actor, post),
-        can_edit=(can_edit := policy.can_edit_post(actor, post, now=now)),
+        can_edit=can_edit,
         edit_as_moderator=can_edit and can_mod and post.author_id != actor.id,
         can_delete=policy.can_delete_post(actor, post),
         can_flag=policy.can_flag_post(actor, post),
         can_mark_helpful=policy.can_mark_helpful(actor, post),
-        marked_helpful=post.id in helpful,
+        marked_helpful=post.id in page.reader.helpful,
         can_bookmark=policy.can_bookmark(actor, post),
-        bookmarked=post.id in bookmarked,
-        can_reply=may_reply,
-        can_clear_solution=is_solution and may_change_solution,
+        bookmarked=post.id in page.reader.bookmarked,
+        can_reply=page.may_reply,
+        can_clear_solution=is_solution and page.may_change_solution,
         can_accept=(
             not is_solution
-            and may_change_solution
+            and page.may_change_solution
             and policy.can_accept_solution(actor, thread, post)
         ),
     )
+
+
+def _status_reason(post: Post, can_moderate: bool) -> str:
+    """Why a post is held (for its moderators) or hidden (for all who still see it)."""
+    if post.is_held:
+        return post.held_reason if can_moderate else ""
+    return post.hidden_reason if post.is_hidden else ""
+
+
+def _author_fields(post: Post) -> dict[str, Any]:
+    author = post.author
+    if author is None:
+        return {
+            "author_name": post.author_name,
+            "author_initials": "?",
+            "author_username": None,
+            "author_is_staff": False,
+            "author_job_title": "",
+            "author_alliance": "",
+            "author_interests": "",
+        }
+    return {
+        "author_name": post.author_name,
+        "author_initials": author.initials,
+        "author_username": None if author.anonymised_at else author.username,
+        "author_is_staff": author.is_staff,
+        "author_job_title": author.job_title or "",
+        "author_alliance": author.alliance or "",
+        "author_interests": author.interests or "",
+    }
 
 
 def _reply_target(post: Post) -> ReplyTarget | None:

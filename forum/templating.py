@@ -38,12 +38,16 @@ def time_parts(value: datetime, now: datetime | None = None) -> tuple[str, str, 
     return iso, value.strftime("%-d %B %Y at %H:%M UTC"), timeago(value, now)
 
 
+def time_element(iso: str, full: str, label: str) -> Markup:
+    """The <time> element of a time's three parts (``time_parts``)."""
+    return Markup(f'<time datetime="{escape(iso)}" title="{escape(full)}">{escape(label)}</time>')
+
+
 def time_tag(value: datetime | None) -> Markup:
     """A <time> element with the machine-readable date and a readable relative label."""
     if value is None:
         return Markup("")
-    iso, full, label = time_parts(value)
-    return Markup(f'<time datetime="{escape(iso)}" title="{escape(full)}">{escape(label)}</time>')
+    return time_element(*time_parts(value))
 
 
 def register(app: Flask) -> None:

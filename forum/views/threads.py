@@ -34,15 +34,8 @@ def _render_thread(
     answers = thread_extras.thread_page_extras(actor, thread, page.items, with_draft=with_draft)
     if answers.reply_draft is not None and not form.body.data:
         form.body.data = answers.reply_draft.body
-    reader = answers.reader
     cards = post_cards.cards(
-        actor,
-        thread,
-        page.items,
-        helpful=reader.helpful,
-        bookmarked=reader.bookmarked,
-        last_read=reader.last_read,
-        open_items=open_items,
+        actor, thread, page.items, reader=answers.reader, open_items=open_items
     )
     return render_template(
         "threads/show.html",
@@ -54,7 +47,7 @@ def _render_thread(
         open_items=open_items,
         answers=answers,
         watch=notification_queries.thread_watch(actor, thread),
-    ), reader
+    ), answers.reader
 
 
 def _remember_reading(thread: Thread, up_to: int, reader: thread_extras.ReaderState) -> None:
