@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from forum.errors import wants_json
 from forum.extensions import db, login_manager
@@ -34,12 +34,16 @@ PUBLIC_ENDPOINTS = frozenset(
 )
 
 
+#: Built once: every request runs it, and a statement object keeps its cache key.
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 def load_user(session_id: str) -> User | None:
     """Load the user for ``id:version``; a stale version means the session was ended."""
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
+    user = db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.is_active:
         return None
     return user

@@ -2,6 +2,8 @@
 
 Every list page runs a fixed number of statements whatever it shows: the member's read marker
 is LEFT OUTER JOINed into the list query, and the tags of a page's threads come in one more.
+The statements are built once per shape of reader and list (``policy.visibility_shape``) and
+run with the reader's id, dates and page as bound parameters.
 """
 
 from __future__ import annotations
@@ -11,9 +13,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
@@ -21,6 +35,8 @@ from forum.models import Bookmark, Category, Post, Tag, Thread, ThreadRead, Thre
 from forum.policy import (
     SOLVABLE_KINDS,
     Actor,
+    ActorSnapshot,
+    visibility_shape,
     visible_posts_clause,
     visible_threads_clause,
 )
@@ -87,16 +103,21 @@ def _read_join(actor: Actor) -> ColumnElement[bool]:
     return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == actor.id)
 
 
-def unread_clause(actor: Actor) -> ColumnElement[bool]:
-    """Threads with posts the actor has not read (needs the read-marker outer join)."""
-    never_opened = and_(ThreadRead.thread_id.is_(None), Thread.last_post_at > new_since(actor))
+#: ``new_since(actor)``, in statements built once per shape of reader.
+NEW_SINCE = bindparam("new_since")
+
+
+def unread_clause() -> ColumnElement[bool]:
+    """Threads with posts the reader has not read (needs the read-marker outer join, and
+    ``new_since(actor)`` as the parameter ``new_since``)."""
+    never_opened = and_(ThreadRead.thread_id.is_(None), Thread.last_post_at > NEW_SINCE)
     behind = ThreadRead.last_read_post_number < Thread.last_post_number
     return or_(never_opened, behind)
 
 
 def _kind_clause(actor: Actor, kind: ListKind) -> ColumnElement[bool] | None:
     if kind == ListKind.UNREAD:
-        return unread_clause(actor)
+        return unread_clause()
     if kind == ListKind.UNANSWERED:
         return Thread.reply_count == 0
     if kind == ListKind.UNSOLVED:
@@ -110,18 +131,36 @@ def _kind_clause(actor: Actor, kind: ListKind) -> ColumnElement[bool] | None:
 
 
 def _filtered(
-    stmt: Select, actor: Actor, kind: ListKind, category: Category | None, tag: Tag | None
+    stmt: Select, shape: ActorSnapshot, kind: ListKind, by_category: bool, by_tag: bool
 ) -> Select:
-    stmt = stmt.join(Thread.category).outerjoin(ThreadRead, _read_join(actor))
-    stmt = stmt.where(visible_threads_clause(actor))
-    if (clause := _kind_clause(actor, kind)) is not None:
+    stmt = stmt.join(Thread.category).outerjoin(ThreadRead, _read_join(shape))
+    stmt = stmt.where(visible_threads_clause(shape))
+    if (clause := _kind_clause(shape, kind)) is not None:
         stmt = stmt.where(clause)
-    if category is not None:
-        stmt = stmt.where(Thread.category_id == category.id)
-    if tag is not None:
-        tagged = exists().where(ThreadTag.thread_id == Thread.id, ThreadTag.tag_id == tag.id)
+    if by_category:
+        stmt = stmt.where(Thread.category_id == bindparam("category_id"))
+    if by_tag:
+        tag_id = bindparam("tag_id")
+        tagged = exists().where(ThreadTag.thread_id == Thread.id, ThreadTag.tag_id == tag_id)
         stmt = stmt.where(tagged)
     return stmt
+
+
+@lru_cache(maxsize=256)
+def _list_statements(
+    shape: ActorSnapshot, kind: ListKind, by_category: bool, by_tag: bool, per_page: int
+) -> tuple[Select, Select]:
+    """A list's count and page statements, built once per shape of reader and list."""
+    counted = _filtered(select(func.count(Thread.id)), shape, kind, by_category, by_tag)
+    listed = _filtered(
+        select(Thread, ThreadRead.last_read_post_number, ThreadRead.thread_id.is_not(None)),
+        shape,
+        kind,
+        by_category,
+        by_tag,
+    ).options(contains_eager(Thread.category))
+    listed = _order(listed, kind).offset(bindparam("offset")).limit(per_page)
+    return counted.select_from(Thread), listed
 
 
 def _order(stmt: Select, kind: ListKind) -> Select:
@@ -140,17 +179,17 @@ def thread_list(
     tag: Tag | None = None,
 ) -> Page[ThreadRow]:
     """One page of a thread list, each thread with the actor's unread state and its tags."""
-    counted = _filtered(select(func.count(Thread.id)), actor, kind, category, tag)
-    total = db.session.scalar(counted.select_from(Thread)) or 0
-    offset = _page_or_404(number, per_page, total)
-    stmt = _filtered(
-        select(Thread, ThreadRead.last_read_post_number, ThreadRead.thread_id.is_not(None)),
-        actor,
-        kind,
-        category,
-        tag,
-    ).options(contains_eager(Thread.category))
-    rows = db.session.execute(_order(stmt, kind).offset(offset).limit(per_page)).all()
+    shape = visibility_shape(actor)
+    counted, listed = _list_statements(shape, kind, category is not None, tag is not None, per_page)
+    params: dict[str, Any] = {
+        "actor_id": actor.id,
+        "new_since": new_since(actor),
+        "category_id": category.id if category else None,
+        "tag_id": tag.id if tag else None,
+    }
+    total = db.session.scalar(counted, params) or 0
+    params["offset"] = _page_or_404(number, per_page, total)
+    rows = db.session.execute(listed, params).all()
     tags = tags_by_thread([row[0].id for row in rows])
     since = joined_at(actor)
     items = [
@@ -187,11 +226,18 @@ def unread_by_category(actor: Actor) -> dict[int, int]:
     :func:`new_since` without a marker (the ``last_post_at`` index), and the member's own
     markers that are behind their thread (the ``thread_reads`` primary key).
     """
-    marker = exists().where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == actor.id)
+    params = {"actor_id": actor.id, "new_since": new_since(actor)}
+    rows = db.session.execute(_unread_by_category_statement(visibility_shape(actor)), params)
+    return {category_id: count for category_id, count in rows}
+
+
+@lru_cache(maxsize=256)
+def _unread_by_category_statement(shape: ActorSnapshot) -> Select:
+    marker = exists().where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == shape.id)
     never_opened = (
         select(Thread.category_id)
         .join(Thread.category)
-        .where(visible_threads_clause(actor), Thread.last_post_at > new_since(actor), ~marker)
+        .where(visible_threads_clause(shape), Thread.last_post_at > NEW_SINCE, ~marker)
     )
     behind = (
         select(Thread.category_id)
@@ -199,14 +245,13 @@ def unread_by_category(actor: Actor) -> dict[int, int]:
         .join(Thread, Thread.id == ThreadRead.thread_id)
         .join(Thread.category)
         .where(
-            ThreadRead.user_id == actor.id,
+            ThreadRead.user_id == shape.id,
             ThreadRead.last_read_post_number < Thread.last_post_number,
-            visible_threads_clause(actor),
+            visible_threads_clause(shape),
         )
     )
     unread = union_all(never_opened, behind).subquery()
-    stmt = select(unread.c.category_id, func.count()).group_by(unread.c.category_id)
-    return {category_id: count for category_id, count in db.session.execute(stmt)}
+    return select(unread.c.category_id, func.count()).group_by(unread.c.category_id)
 
 
 def unread_total(actor: Actor) -> int:

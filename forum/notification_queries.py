@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import NotFound
 
@@ -184,18 +184,28 @@ def category_level(actor: Actor, category: Category) -> str:
     return row.level if row is not None else WatchLevel.NORMAL
 
 
+#: Built once (the thread page runs it on every view): the thread's own level and the one
+#: its category gives.
+_THREAD_LEVELS = select(
+    select(ThreadSubscription.level)
+    .where(
+        ThreadSubscription.user_id == bindparam("user_id"),
+        ThreadSubscription.thread_id == bindparam("thread_id"),
+    )
+    .scalar_subquery(),
+    select(CategorySubscription.level)
+    .where(
+        CategorySubscription.user_id == bindparam("user_id"),
+        CategorySubscription.category_id == bindparam("category_id"),
+    )
+    .scalar_subquery(),
+)
+
+
 def thread_level(actor: Actor, thread: Thread) -> tuple[str, bool]:
     """The member's level for ``thread``, and whether they chose it for this thread."""
-    own = select(ThreadSubscription.level).where(
-        ThreadSubscription.user_id == actor.id, ThreadSubscription.thread_id == thread.id
-    )
-    inherited = select(CategorySubscription.level).where(
-        CategorySubscription.user_id == actor.id,
-        CategorySubscription.category_id == thread.category_id,
-    )
-    chosen, category = db.session.execute(
-        select(own.scalar_subquery(), inherited.scalar_subquery())
-    ).one()
+    params = {"user_id": actor.id, "thread_id": thread.id, "category_id": thread.category_id}
+    chosen, category = db.session.execute(_THREAD_LEVELS, params).one()
     if chosen is not None:
         return chosen, True
     return (WatchLevel.WATCHING if category == WatchLevel.WATCHING else WatchLevel.NORMAL), False

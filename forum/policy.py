@@ -6,10 +6,11 @@ changing anything. ``visible_*_clause`` express the same read rules in SQL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, or_, true
 from werkzeug.exceptions import Forbidden
 
 from forum.models import Attachment, Category, Post, Resource, Role, Thread
@@ -57,6 +58,52 @@ class SystemActor:
 
 ANONYMOUS = AnonymousActor()
 SYSTEM = SystemActor()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSnapshot:
+    """What the policy reads of an actor, read once.
+
+    A thread page asks a few hundred questions about one reader; on the live ``User`` each
+    one re-reads instrumented columns and recomputes ``is_active``. A snapshot taken at the
+    start of the request gives the same answers from plain attributes. Take it for reading
+    only: after a change to the member, take a new one.
+    """
+
+    id: Any
+    role: str
+    is_authenticated: bool
+    is_active: bool
+    moderated_category_ids: frozenset[int]
+    silenced_until: datetime | None
+
+    @classmethod
+    def of(cls, actor: Actor) -> ActorSnapshot:
+        return cls(
+            id=actor.id,
+            role=actor.role,
+            is_authenticated=bool(actor.is_authenticated),
+            is_active=bool(actor.is_active),
+            moderated_category_ids=moderated_category_ids(actor),
+            silenced_until=getattr(actor, "silenced_until", None),
+        )
+
+
+#: The actor's id in statements built once per ``visibility_shape``.
+ACTOR_ID: BindParameter[Any] = bindparam("actor_id")
+
+
+def visibility_shape(actor: Actor) -> ActorSnapshot:
+    """What the ``visible_*_clause`` functions read of ``actor``, with their id replaced by
+    the bound parameter ``actor_id``.
+
+    Readers of one role who moderate the same categories share a shape, so a statement built
+    from it can be kept and run with ``{"actor_id": actor.id}``: building a statement and its
+    cache key costs more than running it.
+    """
+    snapshot = actor if isinstance(actor, ActorSnapshot) else ActorSnapshot.of(actor)
+    shared_id = None if snapshot.id is None else ACTOR_ID
+    return replace(snapshot, id=shared_id, silenced_until=None)
 
 
 def require(allowed: bool) -> None:

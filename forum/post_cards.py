@@ -21,7 +21,7 @@ import secrets
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
 
@@ -130,7 +130,7 @@ def cards(
         open_items or {},
         may_reply=policy.can_reply(actor, thread),
         may_change_solution=policy.can_change_solution(actor, thread),
-        now=now,
+        now=now or datetime.now(UTC),  # one clock for the page's 40-odd times
     )
     return [_card(page, post) for post in posts]
 
@@ -145,7 +145,7 @@ class _Page:
     open_items: Mapping[int, int]
     may_reply: bool
     may_change_solution: bool
-    now: datetime | None
+    now: datetime
 
 
 def _card(page: _Page, post: Post) -> PostCard:

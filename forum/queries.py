@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import NotFound
@@ -17,10 +18,12 @@ from forum.models import Category, Post, Thread, User
 from forum.policy import (
     ANONYMOUS,
     Actor,
+    ActorSnapshot,
     can_moderate,
     can_view_category,
     can_view_post,
     can_view_thread,
+    visibility_shape,
     visible_categories_clause,
     visible_posts_clause,
     visible_thread_state_clause,
@@ -58,8 +61,13 @@ def _page_or_404(number: int, per_page: int, total: int) -> int:
 
 def visible_categories(actor: Actor) -> Sequence[Category]:
     """Categories the actor may see, in their display order."""
-    stmt = select(Category).where(visible_categories_clause(actor))
-    return db.session.scalars(stmt.order_by(Category.position, Category.name)).all()
+    return db.session.scalars(_categories_statement(visibility_shape(actor))).all()
+
+
+@lru_cache(maxsize=256)
+def _categories_statement(shape: ActorSnapshot) -> Select[tuple[Category]]:
+    stmt = select(Category).where(visible_categories_clause(shape))
+    return stmt.order_by(Category.position, Category.name)
 
 
 def get_category_or_404(slug: str, actor: Actor) -> Category:
@@ -69,24 +77,29 @@ def get_category_or_404(slug: str, actor: Actor) -> Category:
     return category
 
 
-def _threads_with_category(actor: Actor) -> Select[tuple[Thread]]:
-    return (
-        select(Thread)
-        .join(Thread.category)
-        .options(contains_eager(Thread.category))
-        .where(visible_threads_clause(actor))
-    )
-
-
 def latest_threads(actor: Actor, limit: int = 10) -> Sequence[Thread]:
-    stmt = _threads_with_category(actor).order_by(Thread.last_post_at.desc()).limit(limit)
-    return db.session.scalars(stmt).all()
+    stmt = _latest_statement(visibility_shape(actor), False, limit)
+    return db.session.scalars(stmt, {"actor_id": actor.id}).all()
 
 
 def pinned_site_wide(actor: Actor, limit: int = 5) -> Sequence[Thread]:
     """Threads moderators pinned to everyone's home page, newest activity first."""
-    stmt = _threads_with_category(actor).where(Thread.is_pinned_globally.is_(True))
-    return db.session.scalars(stmt.order_by(Thread.last_post_at.desc()).limit(limit)).all()
+    stmt = _latest_statement(visibility_shape(actor), True, limit)
+    return db.session.scalars(stmt, {"actor_id": actor.id}).all()
+
+
+@lru_cache(maxsize=256)
+def _latest_statement(shape: ActorSnapshot, pinned: bool, limit: int) -> Select[tuple[Thread]]:
+    """The latest threads the shape of reader may see (``pinned``: pinned site-wide only)."""
+    stmt = (
+        select(Thread)
+        .join(Thread.category)
+        .options(contains_eager(Thread.category))
+        .where(visible_threads_clause(shape))
+    )
+    if pinned:
+        stmt = stmt.where(Thread.is_pinned_globally.is_(True))
+    return stmt.order_by(Thread.last_post_at.desc()).limit(limit)
 
 
 def category_threads(category: Category, actor: Actor, number: int, per_page: int) -> Page[Thread]:
@@ -107,9 +120,13 @@ def category_threads(category: Category, actor: Actor, number: int, per_page: in
     return Page(threads, number, per_page, total)
 
 
+_THREAD_BY_ID = (
+    select(Thread).options(joinedload(Thread.category)).where(Thread.id == bindparam("thread_id"))
+)
+
+
 def get_thread_or_404(thread_id: int, actor: Actor) -> Thread:
-    stmt = select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
-    thread = db.session.scalar(stmt)
+    thread = db.session.scalar(_THREAD_BY_ID, {"thread_id": thread_id})
     if thread is None or not can_view_thread(actor, thread):
         raise NotFound("That thread does not exist, or you cannot see it.")
     return thread
@@ -147,6 +164,19 @@ def thread_posts(
     """
     total = thread.last_post_number
     offset = _page_or_404(number, per_page, total)
+    # Moderators see every post; others see what their shape of reader may.
+    shape = None if can_moderate(actor, thread.category) else visibility_shape(actor)
+    params = {"thread_id": thread.id, "after": offset, "actor_id": actor.id}
+    posts = db.session.scalars(_thread_posts_statement(shape, per_page), params).all()
+    for post in posts:  # as loaded, not as a change: the commit has nothing to flush
+        set_committed_value(post, "thread", thread)
+    return Page(posts, number, per_page, total)
+
+
+@lru_cache(maxsize=256)
+def _thread_posts_statement(shape: ActorSnapshot | None, per_page: int) -> Select[tuple[Post]]:
+    """The page's statement for one shape of reader (None: a moderator), built once: its
+    options and visibility rule cost more to build and key than the statement to run."""
     stmt = (
         select(Post)
         .options(
@@ -157,21 +187,18 @@ def thread_posts(
             joinedload(Post.reply_to).load_only(*REPLY_TARGET_COLUMNS, raiseload=True),
         )
         .where(
-            Post.thread_id == thread.id,
-            Post.post_number > offset,
-            Post.post_number <= offset + per_page,
+            Post.thread_id == bindparam("thread_id"),
+            Post.post_number > bindparam("after"),
+            Post.post_number <= bindparam("after") + per_page,
         )
         .order_by(Post.post_number)
     )
-    if not can_moderate(actor, thread.category):
-        stmt = stmt.join(Post.thread).where(visible_posts_clause(actor))
+    if shape is not None:
+        stmt = stmt.join(Post.thread).where(visible_posts_clause(shape))
     # A page holds at most per_page posts (numbers are unique): saying so lets PostgreSQL
     # read them in order from the (thread_id, post_number) index. Without it, a long thread
     # made it misjudge the range and plan a parallel sort: 8 ms instead of 0.3 ms.
-    posts = db.session.scalars(stmt.limit(per_page)).all()
-    for post in posts:  # as loaded, not as a change: the commit has nothing to flush
-        set_committed_value(post, "thread", thread)
-    return Page(posts, number, per_page, total)
+    return stmt.limit(per_page)
 
 
 def page_of_post(post: Post, per_page: int) -> int:

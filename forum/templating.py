@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -34,8 +35,13 @@ def timeago(value: datetime | None, now: datetime | None = None) -> str:
 
 def time_parts(value: datetime, now: datetime | None = None) -> tuple[str, str, str]:
     """The machine-readable date, the full date and the relative label of ``value``."""
-    iso = value.isoformat(timespec="seconds")
-    return iso, value.strftime("%-d %B %Y at %H:%M UTC"), timeago(value, now)
+    return (*_absolute(value), timeago(value, now))
+
+
+@lru_cache(maxsize=4096)
+def _absolute(value: datetime) -> tuple[str, str]:
+    """A list or thread page shows the same few dozen times on every view: format them once."""
+    return value.isoformat(timespec="seconds"), value.strftime("%-d %B %Y at %H:%M UTC")
 
 
 def time_element(iso: str, full: str, label: str) -> Markup:

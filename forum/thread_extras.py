@@ -1,7 +1,9 @@
 """What the thread page shows besides the posts: the solution, tags, the reader's own marks,
 their read marker and draft; and the revision history of a post.
 
-Each function is one statement, so the thread page stays a fixed number of queries.
+Each function is one statement, so the thread page stays a fixed number of queries. Those
+the page runs on every view are built once, with bound parameters: a statement object keeps
+its cache key, so a view skips building the expression and its key.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -42,24 +44,27 @@ class ReaderState:
         return self.last_read is not None and post.post_number > self.last_read
 
 
+_USER, _IDS = bindparam("user_id"), bindparam("post_ids", expanding=True)
+_READER_MARKS = union_all(
+    select(literal("helpful"), HelpfulMark.post_id).where(
+        HelpfulMark.user_id == _USER, HelpfulMark.post_id.in_(_IDS)
+    ),
+    select(literal("bookmark"), Bookmark.post_id).where(
+        Bookmark.user_id == _USER, Bookmark.post_id.in_(_IDS)
+    ),
+    select(literal("read"), ThreadRead.last_read_post_number).where(
+        ThreadRead.user_id == _USER, ThreadRead.thread_id == bindparam("thread_id")
+    ),
+)
+
+
 def reader_state(actor: Actor, thread: Thread, post_ids: Sequence[int]) -> ReaderState:
     """The actor's helpful marks and bookmarks among ``post_ids`` and their read marker."""
     if actor.id is None:
         return ReaderState()
-    ids = list(post_ids) or [0]
-    marks = union_all(
-        select(literal("helpful"), HelpfulMark.post_id).where(
-            HelpfulMark.user_id == actor.id, HelpfulMark.post_id.in_(ids)
-        ),
-        select(literal("bookmark"), Bookmark.post_id).where(
-            Bookmark.user_id == actor.id, Bookmark.post_id.in_(ids)
-        ),
-        select(literal("read"), ThreadRead.last_read_post_number).where(
-            ThreadRead.user_id == actor.id, ThreadRead.thread_id == thread.id
-        ),
-    )
+    params = {"user_id": actor.id, "post_ids": list(post_ids) or [0], "thread_id": thread.id}
     found: dict[str, set[int]] = {"helpful": set(), "bookmark": set(), "read": set()}
-    for kind, value in db.session.execute(marks):
+    for kind, value in db.session.execute(_READER_MARKS, params):
         found[kind].add(value)
     last_read = max(found["read"]) if found["read"] else None
     return ReaderState(frozenset(found["helpful"]), frozenset(found["bookmark"]), last_read)
@@ -86,20 +91,23 @@ def solution_post(thread: Thread, actor: Actor) -> Post | None:
     return post
 
 
+_THREAD_TAGS = (
+    select(Tag)
+    .join(ThreadTag, ThreadTag.tag_id == Tag.id)
+    .where(ThreadTag.thread_id == bindparam("thread_id"))
+    .order_by(Tag.name)
+)
+_DRAFT = select(Draft).where(Draft.user_id == _USER, Draft.key == bindparam("key"))
+
+
 def thread_tags(thread: Thread) -> Sequence[Tag]:
-    stmt = (
-        select(Tag)
-        .join(ThreadTag, ThreadTag.tag_id == Tag.id)
-        .where(ThreadTag.thread_id == thread.id)
-        .order_by(Tag.name)
-    )
-    return db.session.scalars(stmt).all()
+    return db.session.scalars(_THREAD_TAGS, {"thread_id": thread.id}).all()
 
 
 def draft(actor: Actor, key: str) -> Draft | None:
     if actor.id is None:
         return None
-    return db.session.scalar(select(Draft).where(Draft.user_id == actor.id, Draft.key == key))
+    return db.session.scalar(_DRAFT, {"user_id": actor.id, "key": key})
 
 
 def first_unread_post_number(actor: Actor, thread: Thread) -> int:

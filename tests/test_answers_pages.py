@@ -16,6 +16,7 @@ from tests.factories import (
     make_tag,
     make_thread,
     make_user,
+    read_up_to,
     sign_in,
     solved_thread,
 )
@@ -194,6 +195,30 @@ def test_category_and_home_pages_show_unread_counts(app, client):
     sign_in(client, reader)
     assert "1 unread" in _text(client.get("/"))
     assert "New" in _text(client.get(f"/c/{category.slug}"))
+
+
+def test_members_share_the_list_statements_and_each_gets_their_own_lists(app):
+    """List statements are built once per shape of reader, with the reader's id and dates
+    bound at each run: one member's view must never leave their id in another's list."""
+    from forum import listings
+
+    first, second = make_user(), make_user()
+    category = make_category(name="Shared lists")
+    read_thread = make_thread(category, title="Read by the first member")
+    read_up_to(first, read_thread, 1)
+    own_thread = make_thread(category, author=second, title="Started by the second member")
+    read_up_to(second, own_thread, 1)
+    built = listings._list_statements.cache_info().misses
+    for _ in range(2):
+        unread = _text(_signed_in(app, first).get("/unread"))
+        assert "Read by the first member" not in unread and "Started by the second" in unread
+        unread = _text(_signed_in(app, second).get("/unread"))
+        assert "Read by the first member" in unread and "Started by the second" not in unread
+        mine = _text(_signed_in(app, second).get("/my-threads"))
+        assert "Started by the second member" in mine and "Read by the first" not in mine
+        assert "Started by the second" not in _text(_signed_in(app, first).get("/my-threads"))
+    # Two lists, each a count and a page statement, whoever reads them.
+    assert listings._list_statements.cache_info().misses <= built + 2
 
 
 # Tags ----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from tests.conftest import build_app
 from tests.factories import (
     PASSWORD,
     loaded,
+    make_category_moderator,
     make_moderator,
     make_reply,
     make_thread,
@@ -230,3 +231,24 @@ def _posts_html(page: str) -> str:
 
 def _token(page: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_members_share_one_posts_statement_and_each_sees_only_their_own_hidden_post(app):
+    """The page's statement is built once per shape of reader, with the reader's id bound at
+    each run: one member's view must never leave their id in another's statement."""
+    first, second = make_user(), make_user()
+    thread = make_thread()
+    for author in (first, second):
+        reply = make_reply(thread, author=author, body=f"Hidden words of {author.username}.")
+        moderation_posts.hide_post(make_moderator(), _post(reply.id), reason="Off topic")
+    db.session.commit()
+    mine = {user.username: f"Hidden words of {user.username}." for user in (first, second)}
+    built = queries._thread_posts_statement.cache_info().misses
+    for user, other in ((first, second), (second, first), (first, second)):
+        page = _page(_signed_in(app, user), thread)
+        assert mine[user.username] in page and mine[other.username] not in page
+    assert queries._thread_posts_statement.cache_info().misses <= built + 1
+    moderator_page = _page(
+        _signed_in(app, make_category_moderator(loaded(thread).category)), thread
+    )
+    assert all(words in moderator_page for words in mine.values())

@@ -26,8 +26,8 @@ def _render_thread(
 ) -> tuple[str, thread_extras.ReaderState]:
     """The page's HTML, and the reader's marks as they were before this visit."""
     per_page = current_app.config["POSTS_PER_PAGE"]
-    # The user itself, not the proxy: a page asks the policy a few hundred questions.
-    actor = current_user._get_current_object()  # type: ignore[attr-defined]
+    # A page asks the policy a few hundred questions: plain attributes, read once.
+    actor = policy.ActorSnapshot.of(current_user)
     page = queries.thread_posts(thread, page_number, per_page, actor)
     open_items = moderation_reads.open_items_by_post(actor, thread, page.items)
     with_draft = not form.is_submitted() and policy.can_reply(actor, thread)
