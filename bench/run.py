@@ -10,11 +10,16 @@ Usage (from the repository root; PostgreSQL on 127.0.0.1:5432):
 For each database it builds a fresh forum (``db upgrade`` and ``forum seed-bench``; ``--reuse``
 keeps one already seeded), serves it with gunicorn (``gunicorn.conf.py``, 2 workers) on
 loopback beside the baseline (``bench/baseline.py``, same settings), signs in once as a seeded
-member and drives each scenario with wrk, the session cookie in a header. Reads use the normal
-configuration; the reply scenario needs CSRF and rate limits off, so the server runs with
-``FORUM_WTF_CSRF_ENABLED=false`` and ``FORUM_RATELIMIT_ENABLED=false``. It prints one table
-per database (requests/second and p50/p99 latency, each also as a ratio to the baseline) and
-the workers' memory after the run. docs/benchmarks.md records a run.
+member and drives each scenario with wrk, the session cookie in a header. The first scenario,
+the signed-in floor, is a member's empty notifications page (a member without notifications,
+signed in on its own): the layout and little else, a ratio no other page should beat.
+Reads use the normal configuration; the reply scenario needs CSRF and rate limits off, so the
+server runs with ``FORUM_WTF_CSRF_ENABLED=false`` and ``FORUM_RATELIMIT_ENABLED=false``. Each
+page (the baseline too, not the reply) is timed twice: flat out, then paced at half the rate
+it just reached (``bench/wrk/paced.lua``), for the p99 of a server that is not queueing. It
+prints one table per database (requests/second and p50/p99 latency, each also as a ratio to
+the baseline, and the p99 at half load) and the workers' memory after the run.
+docs/benchmarks.md records a run.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_rel_bench"
 FORUM_PORT, BASELINE_PORT = 8801, 8802
 SEARCH_QUERY = "safety netting"
 PROFILES = ROOT / "bench" / "profiles"
+PACED_SCRIPT = "bench/wrk/paced.lua"
 
 
 @dataclass
@@ -68,6 +74,11 @@ class Result:
     #: the machine, since it counts only these processes' own time.
     app_cpu_ms: float = 0.0
     db_cpu_ms: float = 0.0
+    #: The same page paced at half the req/s above (0.0: not paced, as the reply is): the
+    #: rate wrk reached and its latencies, with no queue in front of the workers.
+    paced_requests_per_second: float = 0.0
+    paced_p50_ms: float = 0.0
+    paced_p99_ms: float = 0.0
 
     @property
     def cpu_ms(self) -> float:
@@ -75,13 +86,36 @@ class Result:
 
 
 @dataclass
+class Timing:
+    """What one wrk run printed."""
+
+    served: int
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
 class Targets:
     email: str
+    #: A bench member with no notifications, for the signed-in floor (often ``email`` itself).
+    quiet_email: str
     category: str
     long_thread: int
     deep_page: int
     reply_thread: int
     posts: int
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    #: The member signed in (its session cookie goes to wrk in a header).
+    email: str
+    #: A wrk script for a request other than a plain GET (such pages are not paced).
+    script: str | None = None
 
 
 @dataclass
@@ -186,13 +220,18 @@ def _recreate(url: str) -> None:
 
 
 def find_targets(url: str) -> Targets:
-    """The pages to time: the busiest category, the longest thread, a typical thread."""
+    """The pages to time: the busiest category, the longest thread, a typical thread; the
+    members: the first bench member, and the first with no notifications (the floor's)."""
     from sqlalchemy import text
 
     engine = _engine(url)
     with engine.connect() as connection:
         one = lambda sql: connection.execute(text(sql)).first()  # noqa: E731
         email = one("SELECT email FROM users WHERE email LIKE 'bench%' ORDER BY id LIMIT 1")[0]
+        quiet = one(
+            "SELECT email FROM users u WHERE email LIKE 'bench%' AND NOT EXISTS "
+            "(SELECT 1 FROM notifications n WHERE n.user_id = u.id) ORDER BY id LIMIT 1"
+        )
         category = one(
             "SELECT c.slug FROM categories c JOIN threads t ON t.category_id = c.id "
             "GROUP BY c.slug ORDER BY count(*) DESC, c.slug LIMIT 1"
@@ -205,8 +244,10 @@ def find_targets(url: str) -> Targets:
         )[0]
         posts = one("SELECT count(*) FROM posts")[0]
     engine.dispose()
+    if quiet is None:
+        sys.exit("every bench member has notifications: no empty page for the signed-in floor")
     pages = -(-length // 20)
-    return Targets(email, category, long_thread, max(1, pages * 9 // 10), typical, posts)
+    return Targets(email, quiet[0], category, long_thread, max(1, pages * 9 // 10), typical, posts)
 
 
 # Load -------------------------------------------------------------------------------------
@@ -223,31 +264,60 @@ def wrk(
     app_pids: Callable[[], list[int]],
     db_pids: Callable[[], list[int]] = list,
 ) -> Result:
-    base = ["wrk", "-t1", f"-c{args.connections}", "--latency", "--timeout", "10s", *extra]
+    """Flat out: the connections send a request as soon as the last one is answered."""
+    base = _wrk_command(args, extra)
     subprocess.run([*base, "-d2s", url], capture_output=True, check=True)  # warm-up
     apps, dbs = app_pids(), db_pids()
     app_before, db_before = cpu_seconds(apps), cpu_seconds(dbs)
-    output = subprocess.run(
-        [*base, f"-d{args.duration}s", url], capture_output=True, text=True, check=True
-    ).stdout
+    timing = _run_wrk([*base, f"-d{args.duration}s", url])
     app_cpu, db_cpu = cpu_seconds(apps) - app_before, cpu_seconds(dbs) - db_before
-    served = int(re.search(r"(\d+) requests in", output).group(1)) or 1
+    served = timing.served or 1
+    return Result(
+        name,
+        timing.requests_per_second,
+        timing.p50_ms,
+        timing.p99_ms,
+        timing.errors,
+        app_cpu_ms=app_cpu * 1000 / served,
+        db_cpu_ms=db_cpu * 1000 / served,
+    )
+
+
+def pace(result: Result, url: str, args: argparse.Namespace, extra: list[str]) -> None:
+    """Time the page again at half the rate just measured: its latency without a queue.
+
+    Same connections and duration; ``bench/wrk/paced.lua`` spaces the requests evenly at the
+    rate given (wrk's ``delay()``), whatever the page's latency.
+    """
+    if result.requests_per_second <= 0:
+        return
+    target = f"{result.requests_per_second / 2:.3f}"
+    command = [*_wrk_command(args, [*extra, "-s", PACED_SCRIPT]), f"-d{args.duration}s", url]
+    timing = _run_wrk(command, {**os.environ, "WRK_RATE": target})
+    result.paced_requests_per_second = timing.requests_per_second
+    result.paced_p50_ms, result.paced_p99_ms = timing.p50_ms, timing.p99_ms
+    result.errors += timing.errors
+
+
+def _wrk_command(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    return ["wrk", "-t1", f"-c{args.connections}", "--latency", "--timeout", "10s", *extra]
+
+
+def _run_wrk(command: list[str], env: dict[str, str] | None = None) -> Timing:
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     latencies = {p: float(v) * _UNITS[u] for p, v, u in _LATENCY.findall(output)}
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     count = int(errors.group(1)) if errors else 0
     count += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
-    return Result(
-        name,
-        rps,
+    return Timing(
+        int(re.search(r"(\d+) requests in", output).group(1)),
+        float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         latencies["50"],
         latencies["99"],
         count,
-        app_cpu_ms=app_cpu * 1000 / served,
-        db_cpu_ms=db_cpu * 1000 / served,
     )
 
 
@@ -277,20 +347,22 @@ def postgres_backends(url: str) -> Callable[[], list[int]]:
     return pids
 
 
-def scenarios(targets: Targets) -> list[tuple[str, str, str | None]]:
-    """(name, path, wrk script) for each scenario."""
+def scenarios(targets: Targets) -> list[Scenario]:
+    """The pages to time, in order.
+
+    The first is the signed-in floor: a member's notifications page with none to list, i.e.
+    the site's layout, the sign-in and two small queries (a count and an empty list).
+    """
     query = urlencode({"q": SEARCH_QUERY})
+    member, thread, deep = targets.email, targets.long_thread, targets.deep_page
     return [
-        ("home", "/", None),
-        ("busy category", f"/c/{targets.category}", None),
-        ("thread, first page", f"/t/{targets.long_thread}", None),
-        (
-            f"thread, page {targets.deep_page}",
-            f"/t/{targets.long_thread}?page={targets.deep_page}",
-            None,
-        ),
-        (f"search '{SEARCH_QUERY}'", f"/search?{query}", None),
-        ("post a reply", f"/t/{targets.reply_thread}/reply", "bench/wrk/reply.lua"),
+        Scenario("signed-in floor (empty notifications)", "/notifications", targets.quiet_email),
+        Scenario("home", "/", member),
+        Scenario("busy category", f"/c/{targets.category}", member),
+        Scenario("thread, first page", f"/t/{thread}", member),
+        Scenario(f"thread, page {deep}", f"/t/{thread}?page={deep}", member),
+        Scenario(f"search '{SEARCH_QUERY}'", f"/search?{query}", member),
+        Scenario("post a reply", f"/t/{targets.reply_thread}/reply", member, "bench/wrk/reply.lua"),
     ]
 
 
@@ -343,30 +415,60 @@ def measure(backend: str, url: str, args: argparse.Namespace) -> Run:
         serve("wsgi:app", FORUM_PORT, forum_environment(url), forum_log) as forum,
         serve("bench.baseline:app", BASELINE_PORT, dict(os.environ), baseline_log) as base,
     ):
-        baseline = wrk(
-            "baseline", f"http://127.0.0.1:{BASELINE_PORT}/", args, [], lambda: worker_pids(base)
-        )
+        base_url = f"http://127.0.0.1:{BASELINE_PORT}/"
+        baseline = wrk("baseline", base_url, args, [], lambda: worker_pids(base))
+        pace(baseline, base_url, args, [])
+        _print(baseline)
         run = Run(backend, baseline)
-        cookie = sign_in(FORUM_PORT, targets.email)
-        for name, path, script in scenarios(targets):
-            _check_page(path, cookie, script)
-            extra = ["-H", f"Cookie: {cookie}"] + (["-s", script] if script else [])
-            with profiling(args.profile, forum, f"{backend} {name}", args.duration):
-                result = wrk(
-                    name,
-                    f"http://127.0.0.1:{FORUM_PORT}{path}",
-                    args,
-                    extra,
-                    lambda: worker_pids(forum),
-                    postgres_backends(url),
-                )
+        cookies: dict[str, str] = {}
+        for scenario in scenarios(targets):
+            if scenario.email not in cookies:
+                cookies[scenario.email] = sign_in(FORUM_PORT, scenario.email)
+            _check_page(scenario.path, cookies[scenario.email], scenario.script)
+            result = _scenario(forum, backend, url, scenario, cookies[scenario.email], args)
             run.results.append(result)
-            print(
-                f"    {name}: {result.requests_per_second:.0f} req/s, "
-                f"p99 {result.p99_ms:.1f} ms, {result.cpu_ms:.2f} ms CPU per request"
-            )
+            _print(result)
         run.worker_rss_mb = worker_rss_mb(forum)
     return run
+
+
+def _scenario(
+    forum: subprocess.Popen,
+    backend: str,
+    url: str,
+    scenario: Scenario,
+    cookie: str,
+    args: argparse.Namespace,
+) -> Result:
+    """One forum page flat out (profiled with --profile), then, for a plain GET, paced."""
+    extra = ["-H", f"Cookie: {cookie}"]
+    page = f"http://127.0.0.1:{FORUM_PORT}{scenario.path}"
+    script = ["-s", scenario.script] if scenario.script else []
+    with profiling(args.profile, forum, f"{backend} {scenario.name}", args.duration):
+        result = wrk(
+            scenario.name,
+            page,
+            args,
+            extra + script,
+            lambda: worker_pids(forum),
+            postgres_backends(url),
+        )
+    if not scenario.script:
+        pace(result, page, args, extra)
+    return result
+
+
+def _print(result: Result) -> None:
+    paced = (
+        f"; at half load ({result.paced_requests_per_second:.0f} req/s) "
+        f"p50 {result.paced_p50_ms:.1f} ms, p99 {result.paced_p99_ms:.1f} ms"
+        if result.paced_p99_ms
+        else ""
+    )
+    print(
+        f"    {result.name}: {result.requests_per_second:.0f} req/s, "
+        f"p99 {result.p99_ms:.1f} ms, {result.cpu_ms:.2f} ms CPU per request{paced}"
+    )
 
 
 # Report -----------------------------------------------------------------------------------
@@ -377,28 +479,31 @@ def report(run: Run, posts: int, args: argparse.Namespace) -> str:
     lines = [
         f"#### {run.backend}, {posts:,} posts",
         "",
-        f"wrk: 1 thread, {args.connections} connections, {args.duration} s per scenario; "
-        f"gunicorn: {WORKERS} sync workers.",
+        f"wrk: 1 thread, {args.connections} connections, {args.duration} s per scenario, then "
+        f"{args.duration} s paced at half the rate reached; gunicorn: {WORKERS} sync workers.",
         "",
-        "| page | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | errors "
-        "| CPU ms per request (app + database) | × baseline, by CPU |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| page | req/s | × baseline | p50 ms | p99 ms | p99 × baseline | p99 ms at half load "
+        "| errors | CPU ms per request (app + database) | × baseline, by CPU |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
         _row(base, base),
         *(_row(result, base) for result in run.results),
         "",
         f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in run.worker_rss_mb)} "
         "(resident set size). The last column is the baseline's CPU time per request divided by "
         "the page's (its own workers' and database backends'): the throughput ratio the page "
-        "would reach with the machine to itself.",
+        "would reach with the machine to itself. p99 at half load: wrk paced at half the "
+        "page's req/s (the reply is not paced); the other latencies are at saturation, where "
+        "requests queue for the workers.",
     ]
     return "\n".join(lines)
 
 
 def _row(result: Result, base: Result) -> str:
+    paced = f"{result.paced_p99_ms:.1f}" if result.paced_p99_ms else "–"
     return (
         f"| {result.name} | {result.requests_per_second:,.0f} | "
         f"{result.requests_per_second / base.requests_per_second:.2f} | {result.p50_ms:.1f} | "
-        f"{result.p99_ms:.1f} | {result.p99_ms / base.p99_ms:.1f} | {result.errors} | "
+        f"{result.p99_ms:.1f} | {result.p99_ms / base.p99_ms:.1f} | {paced} | {result.errors} | "
         f"{result.app_cpu_ms:.2f} + {result.db_cpu_ms:.2f} | {base.cpu_ms / result.cpu_ms:.2f} |"
     )
 
