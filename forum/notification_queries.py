@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager
@@ -31,7 +32,9 @@ from forum.models import (
 )
 from forum.policy import (
     Actor,
+    ActorSnapshot,
     is_member,
+    visibility_shape,
     visible_categories_clause,
     visible_posts_clause,
     visible_threads_clause,
@@ -70,24 +73,31 @@ def _mine(actor: Actor) -> Select[tuple[Notification]]:
 
 def notifications_page(actor: Actor, number: int, per_page: int) -> Page[NotificationRow]:
     """The member's notifications, newest first: two statements for any number of them."""
-    total = db.session.scalar(
-        _mine(actor).with_only_columns(func.count(Notification.id)).order_by(None)
-    )
-    total = total or 0
+    counted, listed = _page_statements(visibility_shape(actor), per_page)
+    params = {"actor_id": actor.id, "offset": (number - 1) * per_page}
+    total = db.session.scalar(counted, params) or 0
     if number > max(1, -(-total // per_page)):
         raise NotFound("There is no such page.")
-    stmt = (
-        _mine(actor)
+    rows = [describe(n) for n in db.session.scalars(listed, params)]
+    return Page(items=rows, number=number, per_page=per_page, total=total)
+
+
+@lru_cache(maxsize=256)
+def _page_statements(shape: ActorSnapshot, per_page: int) -> tuple[Select, Select]:
+    """The count and page statements, built once per shape of reader (``actor_id`` and
+    ``offset`` bound at each run)."""
+    counted = _mine(shape).with_only_columns(func.count(Notification.id)).order_by(None)
+    listed = (
+        _mine(shape)
         .options(
             contains_eager(Notification.thread).contains_eager(Thread.category),
             contains_eager(Notification.post),
         )
         .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .offset((number - 1) * per_page)
+        .offset(bindparam("offset"))
         .limit(per_page)
     )
-    rows = [describe(n) for n in db.session.scalars(stmt)]
-    return Page(items=rows, number=number, per_page=per_page, total=total)
+    return counted, listed
 
 
 def describe(notification: Notification) -> NotificationRow:
@@ -179,9 +189,15 @@ def thread_choices(actor: Actor, limit: int = 200) -> Sequence[ThreadSubscriptio
     return db.session.scalars(stmt).all()
 
 
+_CATEGORY_LEVEL = select(CategorySubscription.level).where(
+    CategorySubscription.user_id == bindparam("user_id"),
+    CategorySubscription.category_id == bindparam("category_id"),
+)
+
+
 def category_level(actor: Actor, category: Category) -> str:
-    row = db.session.get(CategorySubscription, (actor.id, category.id))
-    return row.level if row is not None else WatchLevel.NORMAL
+    params = {"user_id": actor.id, "category_id": category.id}
+    return db.session.scalar(_CATEGORY_LEVEL, params) or WatchLevel.NORMAL
 
 
 #: Built once (the thread page runs it on every view): the thread's own level and the one

@@ -70,8 +70,11 @@ def _categories_statement(shape: ActorSnapshot) -> Select[tuple[Category]]:
     return stmt.order_by(Category.position, Category.name)
 
 
+_CATEGORY_BY_SLUG = select(Category).where(Category.slug == bindparam("slug"))
+
+
 def get_category_or_404(slug: str, actor: Actor) -> Category:
-    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    category = db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
     if category is None or not can_view_category(actor, category):
         raise NotFound("That category does not exist, or you cannot see it.")
     return category

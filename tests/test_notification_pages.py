@@ -44,6 +44,28 @@ def test_the_page_lists_notifications_linking_to_the_exact_post(app, client):
     assert location.endswith(f"#post-{post.post_number}")
 
 
+def test_members_share_the_page_statements_and_each_sees_only_their_own(app):
+    """The page's statements are built once per shape of reader, the member's id bound at
+    each run."""
+    from forum import notification_queries
+
+    first, first_thread, _ = _watcher_with_replies()
+    second = make_user()
+    second_thread = make_thread(author=second, title="Second member's question")
+    make_reply(second_thread, author=make_user(name="Dr Ann Answer"))
+    built = notification_queries._page_statements.cache_info().misses
+    for _ in range(2):
+        for member, mine, other in (
+            (first, "FIT under 10", "Second member"),
+            (second, "Second member", "FIT under 10"),
+        ):
+            client = app.test_client()
+            sign_in(client, member)
+            html = client.get("/notifications").get_data(as_text=True)
+            assert mine in html and other not in html
+    assert notification_queries._page_statements.cache_info().misses <= built + 1
+
+
 def test_opening_the_thread_reads_the_notification(app, client, reload):
     watcher, thread, [post] = _watcher_with_replies()
     sign_in(client, watcher)
