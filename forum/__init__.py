@@ -62,6 +62,11 @@ def _register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     with app.app_context():
         configure_engine(app, db.engine)
+        if db.engine.dialect.name == "postgresql":
+            from forum.views.transactions import end_read_transaction
+
+            # Runs before Flask-SQLAlchemy's own teardown (registered first) removes the session.
+            app.teardown_appcontext(lambda error: end_read_transaction(db.session(), error))
 
     @app.before_request
     def declare_write_intent() -> None:

@@ -1,10 +1,13 @@
 """Engine behaviour per dialect: SQLite pragmas, write transactions that begin IMMEDIATE and
-take turns (``WriterQueue``), bounded waits on PostgreSQL."""
+take turns (``WriterQueue``); on PostgreSQL bounded waits, and a mark on each connection of
+whether its transaction sent anything but reads (``forum/views/transactions.py`` ends a
+request's transaction that only read with COMMIT)."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from contextvars import ContextVar
 from typing import Any
@@ -27,7 +30,27 @@ def configure_engine(app: Flask, engine: Engine) -> None:
         )
 
 
+#: On a connection's ``info``: its transaction has sent something other than a read.
+WROTE = "forum_transaction_wrote"
+_QUERY = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+_CHANGE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def is_read(statement: str) -> bool:
+    """A SELECT (or WITH) that names no INSERT, UPDATE, DELETE or MERGE (nor FOR UPDATE)."""
+    return bool(_QUERY.match(statement)) and not _CHANGE.search(statement)
+
+
 def _configure_postgres(engine: Engine, lock_timeout_ms: int, connect_timeout: int) -> None:
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.info[WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def on_execute(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not is_read(statement):
+            connection.info[WROTE] = True
+
     @event.listens_for(engine, "do_connect")
     def on_connect(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
         # A request waiting on a row lock, or on a server that is restarting, gives up in
