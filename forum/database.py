@@ -32,12 +32,13 @@ def configure_engine(app: Flask, engine: Engine) -> None:
 
 #: On a connection's ``info``: its transaction has sent something other than a read.
 WROTE = "forum_transaction_wrote"
-_QUERY = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
-_CHANGE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+_QUERY = re.compile(r"\s*(SELECT|WITH|EXPLAIN)\b", re.IGNORECASE)
+_CHANGE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|ANALYZE)\b", re.IGNORECASE)
 
 
 def is_read(statement: str) -> bool:
-    """A SELECT (or WITH) that names no INSERT, UPDATE, DELETE or MERGE (nor FOR UPDATE)."""
+    """A SELECT, WITH or EXPLAIN (search asks the planner's estimates) that names no INSERT,
+    UPDATE, DELETE or MERGE (nor FOR UPDATE), nor ANALYZE (which runs what it explains)."""
     return bool(_QUERY.match(statement)) and not _CHANGE.search(statement)
 
 

@@ -18,12 +18,15 @@ def test_is_read_accepts_queries_and_refuses_anything_that_changes_rows():
     assert is_read("SELECT users.id FROM users WHERE users.id = %(id)s")
     assert is_read("  with found AS MATERIALIZED (SELECT 1) SELECT * FROM found")
     assert is_read("SELECT posts.updated_at, posts.deleted_at FROM posts")
+    assert is_read("EXPLAIN (FORMAT JSON) SELECT 1 FROM posts WHERE posts.id > 5")
     for statement in (
         "INSERT INTO posts (body) VALUES (%(body)s)",
         "UPDATE threads SET last_post_number = last_post_number + 1",
         "DELETE FROM drafts WHERE id = 1",
         "WITH gone AS (DELETE FROM drafts RETURNING id) SELECT count(*) FROM gone",
         "SELECT id FROM threads WHERE id = 1 FOR UPDATE",
+        "EXPLAIN ANALYZE DELETE FROM drafts",
+        "EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1",
         "BEGIN",
         "TRUNCATE posts",
     ):
