@@ -10,6 +10,7 @@ import os
 import re
 import time
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask
@@ -36,6 +37,7 @@ _QUERY = re.compile(r"\s*(SELECT|WITH|EXPLAIN)\b", re.IGNORECASE)
 _CHANGE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|ANALYZE)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def is_read(statement: str) -> bool:
     """A SELECT, WITH or EXPLAIN (search asks the planner's estimates) that names no INSERT,
     UPDATE, DELETE or MERGE (nor FOR UPDATE), nor ANALYZE (which runs what it explains)."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from forum import markup
@@ -244,12 +244,15 @@ def _hits(query: SearchQuery, rows: Sequence[Row[Any]]) -> tuple[SearchHit, ...]
 
 
 def _load_posts(ids: list[int]) -> dict[int, Post]:
-    statement = (
-        select(Post)
-        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
-        .where(Post.id.in_(ids))
-    )
-    return {post.id: post for post in db.session.scalars(statement)}
+    return {post.id: post for post in db.session.scalars(_POSTS_BY_ID, {"ids": ids})}
+
+
+#: Built once, as the pages' other fixed statements are (docs/architecture.md).
+_POSTS_BY_ID = (
+    select(Post)
+    .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+    .where(Post.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _title(thread: Thread, titles: dict[int, str]) -> Markup:
