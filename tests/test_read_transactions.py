@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Blueprint, Flask
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
 
 from forum.database import is_read
 from forum.extensions import db
@@ -88,6 +89,15 @@ def _app_with_careless_routes(database_url: str) -> Flask:
         db.session.get(User, user_id).display_name = "Changed, never flushed"
         return "ok"
 
+    @careless.get("/careless/failed-flush/<int:user_id>")
+    def failed_flush(user_id: int) -> str:
+        db.session.get(User, user_id).display_name = None  # NOT NULL
+        try:
+            db.session.flush()
+        except IntegrityError:
+            return "ok"  # caught, and the session left for the teardown to roll back
+        return "flushed?"
+
     @careless.get("/careless/fails/<int:user_id>")
     def fails(user_id: int) -> str:
         db.session.get(User, user_id).display_name = "Changed before a bug"
@@ -105,7 +115,8 @@ def test_changes_a_read_request_did_not_commit_are_never_kept(app, database_url)
     sign_in(client, member)
     with careless.app_context():
         ended = _endings(careless)
-    for kind, status in (("flushed", 200), ("core", 200), ("pending", 200), ("fails", 500)):
+    kinds = (("flushed", 200), ("core", 200), ("pending", 200), ("failed-flush", 200))
+    for kind, status in (*kinds, ("fails", 500)):
         ended.clear()
         assert client.get(f"/careless/{kind}/{member.id}").status_code == status
         assert ended[0] == "rollback", kind

@@ -18,13 +18,13 @@ def end_read_transaction(session: Session, error: BaseException | None) -> None:
     failed request, unsent changes, or any statement but a read (``database.is_read``) keep the
     rollback.
     """
-    if error is not None or not session.in_transaction():
-        return
+    transaction = session.get_transaction()
+    if error is not None or transaction is None or not transaction.is_active:
+        return  # nothing to end, or a failed flush the session must roll back
     if session.new or session.dirty or session.deleted:
         return
-    if session.connection().info.get(WROTE, True):
-        return
     try:
-        session.commit()
+        if not session.connection().info.get(WROTE, True):
+            session.commit()
     except SQLAlchemyError:
         session.rollback()
