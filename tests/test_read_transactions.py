@@ -3,6 +3,10 @@ prepared statements), ROLLBACK whenever anything could have changed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import pytest
 from flask import Blueprint, Flask
 from sqlalchemy import event, select, update
@@ -39,30 +43,41 @@ def _postgres_only(app: Flask) -> None:
         pytest.skip("psycopg's prepared statements: PostgreSQL only")
 
 
-def _endings(app: Flask) -> list[str]:
-    """How each transaction of ``app``'s engine ends, in order (call in its app context)."""
+@contextmanager
+def _endings(app: Flask) -> Iterator[list[str]]:
+    """How each transaction of ``app``'s engine ends, in order, while the block runs (enter
+    it in the app's context); the listeners go when it ends."""
     ended: list[str] = []
-    event.listen(db.engine, "commit", lambda _conn: ended.append("commit"))
-    event.listen(db.engine, "rollback", lambda _conn: ended.append("rollback"))
-    return ended
+    engine = db.engine
+
+    def committed(_connection: Any) -> None:
+        ended.append("commit")
+
+    def rolled_back(_connection: Any) -> None:
+        ended.append("rollback")
+
+    event.listen(engine, "commit", committed)
+    event.listen(engine, "rollback", rolled_back)
+    try:
+        yield ended
+    finally:
+        event.remove(engine, "commit", committed)
+        event.remove(engine, "rollback", rolled_back)
 
 
 def test_a_page_that_only_reads_commits_and_keeps_its_prepared_statements(app, client):
     _postgres_only(app)
     sign_in(client, make_user())
-    used = []
-    event.listen(
-        db.engine,
-        "after_cursor_execute",
-        lambda conn, *_: used.append(conn.connection.dbapi_connection),
-    )
-    ended = _endings(app)
-    for _ in range(8):  # psycopg prepares a statement on its fifth run
-        assert client.get("/notifications").status_code == 200
-    assert ended[-8:] == ["commit"] * 8
-    connection = used[-1]
-    prepared = connection.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0]
-    connection.commit()
+    with _endings(app) as ended:
+        for _ in range(8):  # psycopg prepares a statement on its fifth run
+            assert client.get("/notifications").status_code == 200
+    assert ended == ["commit"] * 8
+    # The requests ran one after another on the pool's one idle connection.
+    with db.engine.connect() as connection:
+        prepared = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_prepared_statements"
+        ).scalar_one()
+        connection.commit()
     assert prepared >= 2  # the signed-in member and the page's own statements
 
 
@@ -113,8 +128,15 @@ def test_changes_a_read_request_did_not_commit_are_never_kept(app, database_url)
     careless = _app_with_careless_routes(database_url)
     client = careless.test_client()
     sign_in(client, member)
-    with careless.app_context():
-        ended = _endings(careless)
+    try:
+        with careless.app_context(), _endings(careless) as ended:
+            _run_careless_routes(client, member, ended)
+    finally:
+        with careless.app_context():
+            db.engine.dispose()
+
+
+def _run_careless_routes(client: Any, member: User, ended: list[str]) -> None:
     kinds = (("flushed", 200), ("core", 200), ("pending", 200), ("failed-flush", 200))
     for kind, status in (*kinds, ("fails", 500)):
         ended.clear()
@@ -123,5 +145,3 @@ def test_changes_a_read_request_did_not_commit_are_never_kept(app, database_url)
         db.session.commit()
         name = db.session.scalar(select(User.display_name).where(User.id == member.id))
         assert name == "Dr Kept Name", kind
-    with careless.app_context():
-        db.engine.dispose()
