@@ -209,12 +209,7 @@ _THREAD_LEVELS = select(
         ThreadSubscription.thread_id == bindparam("thread_id"),
     )
     .scalar_subquery(),
-    select(CategorySubscription.level)
-    .where(
-        CategorySubscription.user_id == bindparam("user_id"),
-        CategorySubscription.category_id == bindparam("category_id"),
-    )
-    .scalar_subquery(),
+    _CATEGORY_LEVEL.scalar_subquery(),
 )
 
 
