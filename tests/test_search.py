@@ -371,6 +371,53 @@ def test_tag_filter(app):
     assert unknown.hits == () and unknown.notices[-1] == "There is no tag “no-such-tag”."
 
 
+def test_searches_of_one_shape_share_a_statement_and_each_gets_its_own_answer(app):
+    """The ranked statement is built once per shape of search (its words, ids, dates and
+    page are bound values): searches that differ only in their values each find exactly
+    their own threads."""
+    first, second = make_category("First"), make_category("Second")
+    asha, ben = make_user(name="Asha Patel"), make_user(name="Ben Okafor")
+    searches = {}
+    for category, author, word, days in (
+        (first, asha, "calprotectin", 40),
+        (second, ben, "ferritin", 10),
+    ):
+        for title, where, by in (
+            (f"{word} match", category, author),
+            (f"{word} elsewhere", second if category is first else first, author),
+            (f"{word} by another", category, make_user()),
+        ):
+            backdate(
+                opening_post(make_thread(where, author=by, title=title, body=f"{word}.")), days
+            )
+        day = (utcnow() - timedelta(days=days)).date().isoformat()
+        searches[word] = (
+            f"{word} category:{category.slug} author:{author.username} after:{day} before:{day}"
+        )
+    found("warm-up " + searches["calprotectin"], make_user())  # builds the shape, finds nothing
+    built = search._ranked.cache_info().misses
+
+    assert found(searches["calprotectin"], make_user()) == ["calprotectin match"]
+    assert found(searches["ferritin"], make_user()) == ["ferritin match"]
+    assert search._ranked.cache_info().misses == built
+
+
+def test_members_share_the_search_statement_and_each_finds_only_their_own_hidden_post(app):
+    asha, ben = make_user(), make_user()
+    for author in (asha, ben):
+        thread = make_thread(title=f"Thread by {author.username}", body="Opening.")
+        reply = make_reply(thread, author=author, body="Mesothelioma follow-up.")
+        db.session.execute(update(Post).where(Post.id == reply.id).values(hidden_at=utcnow()))
+    db.session.commit()
+    found("mesothelioma", make_user())
+    built = search._ranked.cache_info().misses
+
+    assert found("mesothelioma", asha) == [f"Thread by {asha.username}"]
+    assert found("mesothelioma", ben) == [f"Thread by {ben.username}"]
+    assert found("mesothelioma", make_user()) == []
+    assert search._ranked.cache_info().misses == built
+
+
 # The index follows every change ---------------------------------------------------------------
 
 

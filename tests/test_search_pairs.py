@@ -258,7 +258,7 @@ def _found_through_pairs(post_id: int, phrase: str) -> bool:
     if not matches or not pairs:
         return True
     through_pairs = select(Post.id).where(Post.id == post_id, pairs.every())
-    return connection.execute(through_pairs).scalar() == post_id
+    return connection.execute(through_pairs, {"ts_pairs": pairs.every_text()}).scalar() == post_id
 
 
 def _indexed_pairs_match(post_id: int, tsquery_text: str) -> bool:
@@ -283,10 +283,10 @@ def _loaded(post: Post) -> Post:
 
 @pytest.mark.parametrize("bound", [0, 8_191, 8_192, 20_000, 999_424])
 def test_the_id_buckets_of_a_range_hold_every_newer_post(pg, bound):
-    """``postgres_plans._in_buckets`` names every bucket a post newer than ``bound`` can be
+    """``postgres_plans._buckets`` names every bucket a post newer than ``bound`` can be
     in (the index computes them with ``search_id_bucket``), and none wholly older."""
     newest = bound + 30_000
-    buckets = postgres_plans._in_buckets(bound, newest).compile().params["ts_buckets"]
+    buckets = postgres_plans._buckets(bound, newest)
     ids = [bound + 1, bound + 8_192, newest, newest + 8_191, bound - 8_193]
     inside = {
         post_id: db.session.execute(

@@ -10,23 +10,24 @@ migration ``0002`` installs it, so nothing else in the forum has to remember sea
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.orm import joinedload, load_only
 
 from forum import markup
 from forum.extensions import db
 from forum.models import Category, Post, Tag, Thread, User, utcnow
-from forum.policy import Actor, visible_categories_clause
+from forum.policy import Actor, ActorSnapshot, visibility_shape, visible_categories_clause
 from forum.search import facets, files, postgres, ranking, sqlite
 from forum.search.highlight import marked, plain
-from forum.search.query import SearchQuery, parse, with_filters
+from forum.search.query import SearchQuery, TextShape, parse, with_filters
 
 __all__ = [
     "SearchHit",
@@ -179,27 +180,68 @@ def _missing_filter(query: SearchQuery, actor: Actor) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """All that a search's ranked statement is built from: the words, ids, dates, bounds and
+    the page are bound values, so the statement is built once per shape (``_ranked``), as
+    the pages' other statements are (docs/architecture.md)."""
+
+    dialect: str
+    reader: ActorSnapshot
+    text: TextShape
+    filters: ranking.FilterShape
+    facets: bool
+    #: The backend's choice of how to find the candidates (``prepare``); None to browse.
+    body: Hashable
+    window: int
+
+
 def _statement(
     query: SearchQuery, actor: Actor, resolved: dict[str, int | None], page: int, per_page: int
 ) -> tuple[Any, dict[str, Any]]:
     engine = backend()
-    where = [ranking.visible(actor), *ranking.filters(query, **resolved)]
     window = current_app.config.get("SEARCH_CANDIDATE_LIMIT", CANDIDATE_LIMIT)
     tokens = facets.required(query, today=utcnow().date(), **resolved)
-    connection = db.session.connection()
-    if query.has_text:
+    body: Hashable = None
+    body_params: dict[str, Any] = {}
+    if query.has_text or tokens:
+        body, body_params = engine.prepare(db.session.connection(), query, tokens, window)
+    shape = _Shape(
+        engine.name,
+        visibility_shape(actor),
+        query.text_shape,
+        ranking.FilterShape.of(query),
+        bool(tokens),
+        body,
+        window,
+    )
+    params = {
+        "actor_id": actor.id,
+        **ranking.filter_parameters(query, **resolved),
+        **engine.parameters(query, tokens),
+        **body_params,
+        "page_offset": (page - 1) * per_page,
+        "page_size": per_page,
+    }
+    return _ranked(shape), params
+
+
+@lru_cache(maxsize=128)
+def _ranked(shape: _Shape) -> Select[Any]:
+    engine = _BACKENDS[shape.dialect]
+    where = [ranking.visible(shape.reader), *ranking.filters(shape.filters)]
+    text, window = shape.text, shape.window
+    if text.positive:
         sides = [
-            engine.body_candidates(connection, query, tokens, where, window),
-            engine.title_candidates(connection, query, where, window),
-            files.candidates(engine.name, query, where, window),
+            engine.body_candidates(text, shape.facets, shape.body, where, window),
+            engine.title_candidates(text, where, window),
+            files.candidates(shape.dialect, text, where, window),
         ]
-    elif tokens:
-        sides = [engine.body_candidates(connection, query, tokens, where, window)]
+    elif shape.facets:
+        sides = [engine.body_candidates(text, shape.facets, shape.body, where, window)]
     else:
         sides = [ranking.browse_candidates(where, window)]
-    params = engine.parameters(query, tokens)
-    offset = (page - 1) * per_page
-    return ranking.ranked(sides, offset=offset, limit=per_page), params
+    return ranking.ranked(sides)
 
 
 def _complete(rows: Sequence[Row[Any]]) -> bool:
@@ -247,10 +289,25 @@ def _load_posts(ids: list[int]) -> dict[int, Post]:
     return {post.id: post for post in db.session.scalars(_POSTS_BY_ID, {"ids": ids})}
 
 
-#: Built once, as the pages' other fixed statements are (docs/architecture.md).
+#: Built once, as the pages' other fixed statements are (docs/architecture.md); only what a
+#: result shows (``templates/search/index.html``): the post's text for an excerpt when no
+#: snippet matched, not its source; of the thread and category, what the result links and
+#: badges. Anything else would load when first read.
 _POSTS_BY_ID = (
     select(Post)
-    .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
+    .options(
+        load_only(
+            Post.thread_id,
+            Post.post_number,
+            Post.author_name,
+            Post.created_at,
+            Post.body_html,
+        ),
+        joinedload(Post.thread)
+        .load_only(Thread.slug, Thread.title, Thread.category_id, Thread.solution_post_id)
+        .joinedload(Thread.category)
+        .load_only(Category.slug, Category.name, Category.is_staff_only),
+    )
     .where(Post.id.in_(bindparam("ids", expanding=True)))
 )
 

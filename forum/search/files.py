@@ -13,6 +13,7 @@ shows where in the file the words were found; ``resource_match`` is the library'
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +35,7 @@ from sqlalchemy.sql import FromClause, Select
 from forum.models import Attachment, Category, Post, Resource, ResourceVersion, StoredFile, Thread
 from forum.search import postgres, ranking, sqlite
 from forum.search.highlight import START, STOP
-from forum.search.query import SearchQuery
+from forum.search.query import SearchQuery, TextShape
 
 #: File matches count for less than a match in what a member wrote.
 FILE_WEIGHT = 0.5
@@ -67,14 +68,14 @@ def _indexed_files() -> FromClause:
     return _files_fts.join(StoredFile, StoredFile.id == _files_fts.c.rowid)
 
 
-def candidates(dialect: str, query: SearchQuery, where: list[Any], window: int) -> Select[Any]:
+def candidates(dialect: str, text: TextShape, where: list[Any], window: int) -> Select[Any]:
     """Posts whose attached files match, as ``ranking.candidate_columns``."""
     if dialect == "sqlite":
         relevance = -func.bm25(literal_column("search_files")) * FILE_WEIGHT
         source = _through_posts(_indexed_files())
         match = literal_column("search_files").op("MATCH")(bindparam("fts_query"))
     else:
-        q = postgres.tsquery(query)
+        q = postgres.tsquery(text)
         relevance = func.ts_rank(_file_vector, q, 1) * FILE_WEIGHT
         source = _through_posts(StoredFile.__table__)
         match = _file_vector.op("@@")(q)
@@ -95,7 +96,8 @@ def snippets(
     ids = sorted(set(post_ids))
     if not ids or not query.has_text:
         return {}
-    rows = connection.execute(_snippet_statement(dialect, query, ids), _parameters(dialect, query))
+    statement = _snippet_statement(dialect, query.text_shape)
+    rows = connection.execute(statement, {**_parameters(dialect, query), "ids": ids})
     found: dict[int, str] = {}
     for post_id, filename, snippet in rows:
         if START in (snippet or ""):
@@ -109,7 +111,10 @@ def _parameters(dialect: str, query: SearchQuery) -> dict[str, Any]:
     return postgres.parameters(query)
 
 
-def _snippet_statement(dialect: str, query: SearchQuery, ids: list[int]) -> Select[Any]:
+@lru_cache(maxsize=16)
+def _snippet_statement(dialect: str, text_shape: TextShape) -> Select[Any]:
+    """Built once per database and shape of text (the words and ids are bound)."""
+    ids = bindparam("ids", expanding=True)
     where = [Attachment.post_id.in_(ids), Attachment.searchable.is_(True)]
     if dialect == "sqlite":
         snippet = func.snippet(literal_column("search_files"), 0, START, STOP, "…", SNIPPET_TOKENS)
@@ -119,8 +124,9 @@ def _snippet_statement(dialect: str, query: SearchQuery, ids: list[int]) -> Sele
         source = StoredFile.__table__
         text = func.left(StoredFile.extracted_text, postgres.HEADLINE_SOURCE_CHARS)
         options = postgres.HEADLINE_OPTIONS
-        snippet = func.ts_headline(postgres._REGCONFIG, text, postgres.tsquery(query), options)
-        where.append(_file_vector.op("@@")(postgres.tsquery(query)))
+        q = postgres.tsquery(text_shape)
+        snippet = func.ts_headline(postgres._REGCONFIG, text, q, options)
+        where.append(_file_vector.op("@@")(q))
     return (
         select(Attachment.post_id, Attachment.filename, snippet)
         .select_from(source)
@@ -155,7 +161,7 @@ def resource_match(dialect: str, query: SearchQuery) -> tuple[ColumnElement[bool
         )
         condition = or_(Thread.id.in_(titles), Thread.id.in_(bodies), Resource.id.in_(files))
         return condition, sqlite.parameters(query)
-    q = postgres.tsquery(query)
+    q = postgres.tsquery(query.text_shape)
     files = current_files.join(StoredFile, StoredFile.id == Attachment.file_id).where(
         _file_vector.op("@@")(q)
     )

@@ -26,9 +26,10 @@ snippets.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -43,12 +44,13 @@ from forum.search.postgres_match import posts_match as posts_match
 from forum.search.postgres_match import prefix_text as prefix_text
 from forum.search.postgres_match import websearch_text as websearch_text
 from forum.search.postgres_plans import body_candidates as body_candidates
+from forum.search.postgres_plans import prepare as prepare
 from forum.search.postgres_schema import index_size as index_size
 from forum.search.postgres_schema import install as install
 from forum.search.postgres_schema import rebuild as rebuild
 from forum.search.postgres_schema import rebuild_work as rebuild_work
 from forum.search.postgres_schema import uninstall as uninstall
-from forum.search.query import SearchQuery
+from forum.search.query import SearchQuery, TextShape
 
 name = "postgresql"
 
@@ -61,14 +63,12 @@ TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 _REGCONFIG = REGCONFIG  # files.py
 
 
-def title_candidates(
-    connection: Connection, query: SearchQuery, where: list[Any], window: int
-) -> Select[Any]:
+def title_candidates(text: TextShape, where: list[Any], window: int) -> Select[Any]:
     """The newest ``window`` threads whose title matches and that pass ``where``, from the
     GIN index: there are twenty times fewer threads than posts, so even a title word in
     thousands of threads costs a few milliseconds, and asking the planner first would cost a
     round trip for every search."""
-    q = tsquery(query)
+    q = tsquery(text)
     found = select(Thread.id.label("id")).where(THREAD_VECTOR.op("@@")(q)).cte("title_matches")
     found = found.prefix_with("MATERIALIZED")
     return (
@@ -86,9 +86,8 @@ def snippets(connection: Connection, query: SearchQuery, post_ids: Iterable[int]
     ids = sorted(set(post_ids))
     if not ids or not query.has_text:
         return {}
-    source = func.left(Post.body_source, HEADLINE_SOURCE_CHARS)
-    headline = func.ts_headline(REGCONFIG, source, tsquery(query), HEADLINE_OPTIONS)
-    rows = connection.execute(select(Post.id, headline).where(Post.id.in_(ids)), parameters(query))
+    statement = _snippets_statement(query.text_shape)
+    rows = connection.execute(statement, {**parameters(query), "ids": ids})
     return {row[0]: row[1] for row in rows if START in row[1]}
 
 
@@ -97,8 +96,23 @@ def titles(connection: Connection, query: SearchQuery, thread_ids: Iterable[int]
     ids = sorted(set(thread_ids))
     if not ids or not query.has_text:
         return {}
-    headline = func.ts_headline(REGCONFIG, Thread.title, tsquery(query), TITLE_OPTIONS)
     rows = connection.execute(
-        select(Thread.id, headline).where(Thread.id.in_(ids)), parameters(query)
+        _titles_statement(query.text_shape), {**parameters(query), "ids": ids}
     )
     return {row[0]: row[1] for row in rows}
+
+
+# Built once per shape of text, the words bound (as the ranked statement is: ``search``).
+
+
+@lru_cache(maxsize=8)
+def _snippets_statement(text: TextShape) -> Select[Any]:
+    source = func.left(Post.body_source, HEADLINE_SOURCE_CHARS)
+    headline = func.ts_headline(REGCONFIG, source, tsquery(text), HEADLINE_OPTIONS)
+    return select(Post.id, headline).where(Post.id.in_(bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=8)
+def _titles_statement(text: TextShape) -> Select[Any]:
+    headline = func.ts_headline(REGCONFIG, Thread.title, tsquery(text), TITLE_OPTIONS)
+    return select(Thread.id, headline).where(Thread.id.in_(bindparam("ids", expanding=True)))

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from forum.search.facets import Facets
 from forum.search.postgres_schema import CONFIG
-from forum.search.query import SearchQuery
+from forum.search.query import SearchQuery, TextShape
 
 REGCONFIG = literal_column(f"'{CONFIG}'::regconfig")
 POST_VECTOR = literal_column("posts.search_vector", TSVECTOR)
@@ -37,12 +37,13 @@ def prefix_text(query: SearchQuery) -> str:
     )
 
 
-def tsquery(query: SearchQuery) -> ColumnElement[Any]:
-    """The whole text of the search, exactly (phrases as phrases)."""
+def tsquery(text: TextShape) -> ColumnElement[Any]:
+    """The whole text of the search, exactly (phrases as phrases): ``ts_words`` and
+    ``ts_prefixes`` (``parameters``), as far as the search has them."""
     parts = []
-    if websearch_text(query):
+    if text.words:
         parts.append(func.websearch_to_tsquery(REGCONFIG, bindparam("ts_words")))
-    if prefix_text(query):
+    if text.prefixes:
         parts.append(func.to_tsquery(REGCONFIG, bindparam("ts_prefixes")))
     return reduce(lambda left, right: left.op("&&")(right), parts)
 
@@ -71,14 +72,15 @@ def parameters(query: SearchQuery, facets: Facets | None = None) -> dict[str, An
     }
 
 
-def posts_match(query: SearchQuery, facets: Facets, *, indexed: bool = True) -> ColumnElement[bool]:
-    """The text matches and the post carries the filter tokens (one GIN index has both).
+def posts_match(text: TextShape, facets: bool, *, indexed: bool = True) -> ColumnElement[bool]:
+    """The text matches and, with ``facets``, the post carries the filter tokens (one GIN
+    index has both).
 
     ``indexed=False`` writes the same test as a function call, which the planner cannot
     answer from the GIN index: for walking a range of posts in id order."""
     pairs = []
-    if query.has_text:
-        pairs.append((POST_VECTOR, tsquery(query)))
+    if text.positive:
+        pairs.append((POST_VECTOR, tsquery(text)))
     if facets:
         pairs.append((POST_FACETS, facets_tsquery()))
     tests = [

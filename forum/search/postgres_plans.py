@@ -30,6 +30,7 @@ server. Which plan is cheapest comes from a cost model in microseconds per row r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -60,8 +61,8 @@ from forum.search.postgres_match import (
     tsquery,
 )
 from forum.search.postgres_schema import ID_BUCKET
-from forum.search.postgres_survey import Survey, in_the_past
-from forum.search.query import SearchQuery
+from forum.search.postgres_survey import Survey, WordPairs, in_the_past
+from forum.search.query import SearchQuery, TextShape
 
 #: Most posts walked newest first, fewest looked at, and how many times the rows the estimate
 #: says hold the window a plan looks at.
@@ -92,23 +93,57 @@ class Plan:
     bound: int | None = None
 
 
+@dataclass(frozen=True)
+class BodyShape:
+    """What the statement finding the candidates is built from, besides the text's and the
+    filters' shapes: the plans in turn, each as its kind and whether it has a bound, and what
+    the survey found to look up (``Survey``). The bounds, buckets and pairs are bound values
+    (``prepare``), so searches of one shape share one statement (``forum.search``)."""
+
+    plans: tuple[tuple[str, bool], ...]
+    pairs: bool = False
+    others: bool = False
+    prefixes: bool = False
+
+
+def prepare(
+    connection: Connection, query: SearchQuery, facets: Facets, window: int
+) -> tuple[BodyShape, dict[str, Any]]:
+    """Survey the search and choose its plans (two small statements): the shape of the
+    statement that finds its candidates (``body_candidates``), and the values it binds."""
+    survey = postgres_survey.survey(connection, query)
+    plans = _plans(connection, query, facets, survey, window)
+    params: dict[str, Any] = {}
+    if survey.pairs:
+        params["ts_pairs"] = survey.pairs.every_text()
+    for n, plan in enumerate(plans):
+        if plan.bound is not None:
+            params[f"bound_{n}"] = plan.bound
+            params[f"ts_buckets_{n}"] = _buckets(plan.bound, survey.newest or plan.bound)
+    shape = BodyShape(
+        tuple((plan.kind, plan.bound is not None) for plan in plans),
+        pairs=bool(survey.pairs),
+        others=bool(survey.others),
+        prefixes=bool(survey.prefixes),
+    )
+    return shape, params
+
+
 def body_candidates(
-    connection: Connection, query: SearchQuery, facets: Facets, where: list[Any], window: int
+    text: TextShape, facets: bool, body: BodyShape, where: list[Any], window: int
 ) -> Select[Any]:
     """The newest ``window`` posts that match the text and carry the filter tokens, and pass
-    ``where``, with their relevance.
+    ``where``, with their relevance; found as ``body`` says (``prepare``).
 
     Only the chosen window is ranked: ``ts_rank`` reads a post's whole vector, so ranking
     every match of a broad search would cost more than finding them.
     """
-    survey = postgres_survey.survey(connection, query)
-    plans = _plans(connection, query, facets, survey, window)
     attempts = [
-        _newest_ids(_conditions(plan, query, facets, survey), where, window, plan, n)
-        for n, plan in enumerate(plans)
+        _newest_ids(_conditions(n, kind, bounded, text, facets, body), where, window, kind, n)
+        for n, (kind, bounded) in enumerate(body.plans)
     ]
     chosen = _first_full(attempts, window).subquery("chosen")
-    relevance = func.ts_rank(POST_VECTOR, tsquery(query), 1) if query.has_text else literal(1.0)
+    relevance = func.ts_rank(POST_VECTOR, tsquery(text), 1) if text.positive else literal(1.0)
     return (  # ``where`` again: cheap on the window, and visibility never rests on one query
         select(*ranking.candidate_columns(relevance, title=False))
         .select_from(ranking.posts_with_threads())
@@ -127,8 +162,7 @@ def _plans(
         return [last]
     if in_the_past(query):
         return _earlier_plans(connection, query, facets, survey, window, last)
-    probe = _estimated(query, facets, survey)
-    estimate = max(_estimated_matches(connection, [probe], parameters(query, facets))[0], 1.0)
+    estimate = max(_estimated_matches(connection, query, facets, survey)[0], 1.0)
     needed = window * max(survey.total, 1.0) / estimate
     span = max(MIN_WALK, int(WALK_MARGIN * needed))
     if span >= survey.newest // 2:
@@ -163,9 +197,7 @@ def _earlier_plans(
     if top is None or survey.pairs or any(t.kind == "phrase" for t in query.positive):
         return [last]
     months = Facets(tuple(group for group in facets.groups if group[0].startswith("mo")))
-    in_months = POST_FACETS.op("@@")(cast(bindparam("ts_months", months.tsquery()), TSQUERY))
-    probes = [_estimated(query, facets, survey), *([in_months] if months else [])]
-    found = _estimated_matches(connection, probes, parameters(query, facets))
+    found = _estimated_matches(connection, query, facets, survey, months)
     estimate = max(found[0], 1.0)
     posts = found[1] if months else max(survey.total, 1.0)
     needed = window * max(posts, 1.0) / estimate
@@ -195,23 +227,24 @@ def _cheapest(
     return min(costs, key=costs.__getitem__)
 
 
-def _estimated(query: SearchQuery, facets: Facets, survey: Survey) -> ColumnElement[bool]:
+def _estimated(text: TextShape, facets: bool, pairs: bool, others: bool, prefixes: bool) -> Any:
     """What to ask the planner to estimate: the match itself, or for phrases with pairs one
-    pair of each phrase and the words outside them (the planner takes the words of a phrase
-    as independent, and would expect far too few posts)."""
-    if not survey.pairs:
-        return posts_match(query, facets)
-    return and_(survey.pairs.probe(), *_indexed_words(survey, facets))
+    pair of each phrase (``WordPairs.probe``) and the words outside them (the planner takes
+    the words of a phrase as independent, and would expect far too few posts)."""
+    if not pairs:
+        return posts_match(text, facets)
+    return and_(WordPairs.probe(), *_indexed_words(others, prefixes, facets))
 
 
-def _indexed_words(survey: Survey, facets: Facets) -> list[ColumnElement[bool]]:
-    """The words outside the phrases, the prefixes and the filter tokens, as conditions the
-    GIN index answers exactly (no phrase: nothing to check again post by post)."""
+def _indexed_words(others: bool, prefixes: bool, facets: Any) -> list[ColumnElement[bool]]:
+    """The words outside the phrases, the prefixes and the filter tokens (as far as the search
+    has them), as conditions the GIN index answers exactly (no phrase: nothing to check again
+    post by post)."""
     tests = []
-    if survey.others:
-        others = func.websearch_to_tsquery(REGCONFIG, bindparam("ts_others"))
-        tests.append(POST_VECTOR.op("@@")(others))
-    if survey.prefixes:
+    if others:
+        words = func.websearch_to_tsquery(REGCONFIG, bindparam("ts_others"))
+        tests.append(POST_VECTOR.op("@@")(words))
+    if prefixes:
         prefixes = func.to_tsquery(REGCONFIG, bindparam("ts_prefixes"))
         tests.append(POST_VECTOR.op("@@")(prefixes))
     if facets:
@@ -219,9 +252,11 @@ def _indexed_words(survey: Survey, facets: Facets) -> list[ColumnElement[bool]]:
     return tests
 
 
-def _conditions(plan: Plan, query: SearchQuery, facets: Facets, survey: Survey) -> list[Any]:
-    """Conditions on ``posts`` alone for ``plan``: the match (written so the planner can, or
-    cannot, answer it from the GIN index) and the id range.
+def _conditions(
+    n: int, kind: str, bounded: bool, text: TextShape, facets: bool, body: BodyShape
+) -> list[Any]:
+    """Conditions on ``posts`` alone for the ``n``th plan: the match (written so the planner
+    can, or cannot, answer it from the GIN index) and the id range (``bound_<n>``).
 
     A phrase is always checked post by post (``exact``) once an index has found the posts: in
     an index condition, PostgreSQL would check every index condition again for each post it
@@ -231,36 +266,41 @@ def _conditions(plan: Plan, query: SearchQuery, facets: Facets, survey: Survey) 
     The GIN indexes have the range as id buckets (both have ``search_id_bucket(id)`` as a
     column), so the exact bound is written so that the planner does not also list the range's
     ids from the primary key (``id + 0``): it would, at 50 ns an id, for nothing."""
-    match = posts_match(query, facets)
-    exact = posts_match(query, facets, indexed=False)
-    bound = plan.bound
-    pairs = [survey.pairs.every(), *_indexed_words(survey, facets), exact]
-    if bound is None:
-        return pairs if plan.kind == "pairs" else [match]
-    buckets = _in_buckets(bound, survey.newest or bound)
-    if plan.kind == "walk":
+    match = posts_match(text, facets)
+    exact = posts_match(text, facets, indexed=False)
+    words = _indexed_words(body.others, body.prefixes, facets)
+    pairs = [WordPairs.every(), *words, exact]
+    if not bounded:
+        return pairs if kind == "pairs" else [match]
+    bound = bindparam(f"bound_{n}", type_=Post.id.type)
+    buckets = _in_buckets(n)
+    if kind == "walk":
         return [Post.id > bound, exact]
     unlisted = (Post.id + 0) > bound
-    if plan.kind == "pairs":
+    if kind == "pairs":
         return [unlisted, buckets, *pairs]
-    if plan.kind == "loose":
+    if kind == "loose":
         loose = POST_VECTOR.op("@@")(func.websearch_to_tsquery(REGCONFIG, bindparam("ts_loose")))
         return [unlisted, buckets, loose, *([facets_match()] if facets else []), exact]
     return [unlisted, buckets, match]
 
 
-def _in_buckets(bound: int, newest: int) -> ColumnElement[bool]:
-    """The post is in an id bucket (``search_id_bucket``) from ``bound``'s to one past
-    ``newest``'s: posts written since the survey are still in range (a whole bucket, 8,192
-    posts, would have to be written in between for one to be missed)."""
-    buckets = range(bound // ID_BUCKET, newest // ID_BUCKET + 2)
-    text_ = " | ".join(f"bk{bucket}" for bucket in buckets)
+def _in_buckets(n: int) -> ColumnElement[bool]:
+    """The post is in one of the id buckets ``ts_buckets_<n>`` (``_buckets``)."""
     vector = func.search_id_bucket(Post.id, type_=TSVECTOR)
-    return vector.op("@@")(cast(bindparam("ts_buckets", text_), TSQUERY))
+    return vector.op("@@")(cast(bindparam(f"ts_buckets_{n}"), TSQUERY))
+
+
+def _buckets(bound: int, newest: int) -> str:
+    """The id buckets (``search_id_bucket``) from ``bound``'s to one past ``newest``'s, as
+    ``tsquery`` text: posts written since the survey are still in range (a whole bucket,
+    8,192 posts, would have to be written in between for one to be missed)."""
+    buckets = range(bound // ID_BUCKET, newest // ID_BUCKET + 2)
+    return " | ".join(f"bk{bucket}" for bucket in buckets)
 
 
 def _newest_ids(
-    on_posts: list[Any], where: list[Any], window: int, plan: Plan, n: int
+    on_posts: list[Any], where: list[Any], window: int, kind: str, n: int
 ) -> Select[Any]:
     """Ids of the newest ``window`` posts that meet ``on_posts`` (conditions on ``posts``
     alone) and ``where`` (visibility and filters).
@@ -276,7 +316,7 @@ def _newest_ids(
     planner expect hardly any post to pass, and it then picks nested loops that scan the
     index once per thread.
     """
-    if plan.kind == "walk":
+    if kind == "walk":
         return (
             select(Post.id.label("id"))
             .where(*on_posts, _passes(where, correlated=True))
@@ -318,16 +358,51 @@ def _passes(where: list[Any], *, correlated: bool) -> Any:
 
 
 def _estimated_matches(
-    connection: Connection, matches: list[ColumnElement[bool]], params: dict[str, Any]
+    connection: Connection,
+    query: SearchQuery,
+    facets: Facets,
+    survey: Survey,
+    months: Facets | None = None,
 ) -> list[float]:
-    """The planner's estimates of how many posts meet each condition (from ANALYZE
-    statistics), in one round trip."""
-    probes = [select(literal(1)).select_from(Post).where(match) for match in matches]
-    probe = probes[0] if len(probes) == 1 else union_all(*probes)
-    compiled = probe.compile(dialect=connection.dialect)
-    plan = connection.exec_driver_sql(
-        "EXPLAIN (FORMAT JSON) " + str(compiled), {**compiled.params, **params}
-    ).scalar_one()[0]["Plan"]
-    if len(probes) == 1:
+    """The planner's estimates (from ANALYZE statistics) of how many posts match the search
+    (``_estimated``) and, with ``months``, how many carry those month tokens, in one round
+    trip."""
+    text = query.text_shape
+    sql, defaults = _explain(
+        text,
+        bool(facets),
+        bool(survey.pairs),
+        survey.others,
+        survey.prefixes,
+        bool(months),
+        connection.dialect,
+    )
+    params = {**defaults, **parameters(query, facets)}
+    params["ts_pairs_probe"] = survey.pairs.probe_text()
+    params["ts_months"] = (months or Facets()).tsquery()
+    plan = connection.exec_driver_sql(sql, params).scalar_one()[0]["Plan"]
+    if not months:
         return [float(plan["Plan Rows"])]
     return [float(child["Plan Rows"]) for child in plan["Plans"]]
+
+
+@lru_cache(maxsize=64)
+def _explain(
+    text: TextShape,
+    facets: bool,
+    pairs: bool,
+    others: bool,
+    prefixes: bool,
+    months: bool,
+    dialect: Any,
+) -> tuple[str, dict[str, Any]]:
+    """``_estimated_matches``'s EXPLAIN, compiled once per shape of search: the SQL and the
+    values of its constants (the search's own are bound)."""
+    matches = [_estimated(text, facets, pairs, others, prefixes)]
+    if months:
+        matches.append(POST_FACETS.op("@@")(cast(bindparam("ts_months"), TSQUERY)))
+    probes = [select(literal(1)).select_from(Post).where(match) for match in matches]
+    probe = probes[0] if len(probes) == 1 else union_all(*probes)
+    compiled = probe.compile(dialect=dialect)
+    constants = {k: v for k, v in compiled.params.items() if v is not None}
+    return "EXPLAIN (FORMAT JSON) " + str(compiled), constants

@@ -48,17 +48,24 @@ class WordPairs:
     def __bool__(self) -> bool:
         return any(self.phrases)
 
-    def every(self) -> ColumnElement[bool]:
-        """The post has every pair of every phrase."""
-        pairs = [pair for pairs in self.phrases for pair in pairs]
-        return PAIRS_VECTOR.op("@@")(cast(bindparam("ts_pairs", _all_of(pairs)), TSQUERY))
+    @staticmethod
+    def every() -> ColumnElement[bool]:
+        """The post has every pair of every phrase (``ts_pairs``: ``every_text``)."""
+        return PAIRS_VECTOR.op("@@")(cast(bindparam("ts_pairs"), TSQUERY))
 
-    def probe(self) -> ColumnElement[bool]:
-        """For estimates: one pair a phrase (the planner takes pairs as independent, and the
-        pairs of "two week wait" are not). Any pair is in at least as many posts as the
-        phrase; the longest, as longer stems tend to be rarer."""
-        pairs = [max(pairs, key=len) for pairs in self.phrases if pairs]
-        return PAIRS_VECTOR.op("@@")(cast(bindparam("ts_pairs_probe", _all_of(pairs)), TSQUERY))
+    def every_text(self) -> str:
+        return _all_of(pair for pairs in self.phrases for pair in pairs)
+
+    @staticmethod
+    def probe() -> ColumnElement[bool]:
+        """For estimates: the post has the pairs of ``probe_text`` (``ts_pairs_probe``)."""
+        return PAIRS_VECTOR.op("@@")(cast(bindparam("ts_pairs_probe"), TSQUERY))
+
+    def probe_text(self) -> str:
+        """One pair a phrase (the planner takes pairs as independent, and the pairs of "two
+        week wait" are not). Any pair is in at least as many posts as the phrase; the
+        longest, as longer stems tend to be rarer."""
+        return _all_of(max(pairs, key=len) for pairs in self.phrases if pairs)
 
 
 def _all_of(lexemes: Iterable[str]) -> str:

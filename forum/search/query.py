@@ -65,6 +65,17 @@ class Term:
 
 
 @dataclass(frozen=True)
+class TextShape:
+    """Which parts a search's text has, all that its statements are built from (the words
+    themselves are bound values): words, phrases or exclusions; prefixes; and anything the
+    text must contain (exclusions alone do not search)."""
+
+    words: bool = False
+    prefixes: bool = False
+    positive: bool = False
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     """A parsed search: text terms plus filters. Build with ``parse`` and ``with_filters``."""
 
@@ -99,6 +110,14 @@ class SearchQuery:
     @property
     def is_empty(self) -> bool:
         return not self.has_text and not self.has_filters
+
+    @property
+    def text_shape(self) -> TextShape:
+        return TextShape(
+            words=any(t.kind != "prefix" for t in self.terms),
+            prefixes=any(t.kind == "prefix" for t in self.terms),
+            positive=self.has_text,
+        )
 
     def filters(self) -> list[tuple[str, str | None]]:
         """The filters as ``(name, value)`` in query-language form (``None`` when unset)."""

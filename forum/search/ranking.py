@@ -22,8 +22,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -34,7 +36,7 @@ from sqlalchemy.sql import FromClause
 
 from forum.models import Category, Post, Thread, ThreadTag
 from forum.policy import Actor, visible_posts_clause, visible_threads_clause
-from forum.search.query import SearchQuery
+from forum.search.query import SearchQuery, Status
 
 SOLVED_BOOST = 1.5
 ACCEPTED_BOOST = 2.0
@@ -70,35 +72,67 @@ def visible(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def filters(
+@dataclass(frozen=True)
+class FilterShape:
+    """Which filters a search has: what its statement is built from (their values are bound,
+    ``filter_parameters``)."""
+
+    category: bool = False
+    author: bool = False
+    tag: bool = False
+    status: Status | None = None
+    after: bool = False
+    before: bool = False
+
+    @classmethod
+    def of(cls, query: SearchQuery) -> FilterShape:
+        return cls(
+            category=query.category is not None,
+            author=query.author is not None,
+            tag=query.tag is not None,
+            status=query.status,
+            after=query.after is not None,
+            before=query.before is not None,
+        )
+
+
+def filters(shape: FilterShape) -> list[Any]:
+    """SQL conditions for the filters, on ``Post`` joined to ``Thread``, their values bound:
+    ``category_id``, ``author_id`` and ``tag_id`` (the resolved ``category:``, ``author:``
+    and ``tag:`` values), ``after_start`` and ``before_end`` (``filter_parameters``)."""
+    clauses: list[Any] = []
+    if shape.category:
+        clauses.append(Thread.category_id == bindparam("category_id"))
+    if shape.author:
+        clauses.append(Post.author_id == bindparam("author_id"))
+    if shape.tag:
+        tagged = select(ThreadTag.thread_id).where(ThreadTag.tag_id == bindparam("tag_id"))
+        clauses.append(Thread.id.in_(tagged))
+    if shape.status == "solved":
+        clauses.append(Thread.solution_post_id.is_not(None))
+    elif shape.status == "unsolved":
+        clauses.append(Thread.solution_post_id.is_(None))
+    if shape.after:
+        clauses.append(Post.created_at >= bindparam("after_start", type_=Post.created_at.type))
+    if shape.before:
+        clauses.append(Post.created_at < bindparam("before_end", type_=Post.created_at.type))
+    return clauses
+
+
+def filter_parameters(
     query: SearchQuery,
     *,
     category_id: int | None = None,
     author_id: int | None = None,
     tag_id: int | None = None,
-) -> list[Any]:
-    """SQL conditions for the filters, on ``Post`` joined to ``Thread``.
-
-    ``category_id``, ``author_id`` and ``tag_id`` are the resolved ``category:``,
-    ``author:`` and ``tag:`` values.
-    """
-    clauses: list[Any] = []
-    if query.category is not None:
-        clauses.append(Thread.category_id == category_id)
-    if query.author is not None:
-        clauses.append(Post.author_id == author_id)
-    if query.tag is not None:
-        tagged = select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag_id)
-        clauses.append(Thread.id.in_(tagged))
-    if query.status == "solved":
-        clauses.append(Thread.solution_post_id.is_not(None))
-    elif query.status == "unsolved":
-        clauses.append(Thread.solution_post_id.is_(None))
+) -> dict[str, Any]:
+    """The values ``filters`` binds for ``query``, its ids already resolved."""
+    params: dict[str, Any] = {"category_id": category_id, "author_id": author_id, "tag_id": tag_id}
     if query.after is not None:
-        clauses.append(Post.created_at >= _midnight(query.after))
+        params["after_start"] = _midnight(query.after)
     if query.before is not None:
-        clauses.append(Post.created_at < _midnight(query.before) + timedelta(days=1))
-    return clauses
+        params["before_end"] = _midnight(query.before) + timedelta(days=1)
+    return params
 
 
 def _midnight(day: Any) -> datetime:
@@ -160,8 +194,9 @@ def browse_candidates(where: list[Any], window: int) -> Select[Any]:
     )
 
 
-def ranked(sides: list[Select[Any]], *, offset: int, limit: int) -> Select[Any]:
-    """Group the candidate posts by thread, order the threads and take one page.
+def ranked(sides: list[Select[Any]]) -> Select[Any]:
+    """Group the candidate posts by thread, order the threads and take one page (from
+    ``page_offset``, ``page_size`` threads: bound values).
 
     Returns ``post_id, thread_id, title_hit, matches, total`` and then, per side, how many
     candidates it found (to tell whether it reached its window).
@@ -201,8 +236,8 @@ def ranked(sides: list[Select[Any]], *, offset: int, limit: int) -> Select[Any]:
             scored.c.created_at.desc(),
             scored.c.post_id.desc(),
         )
-        .offset(offset)
-        .limit(limit)
+        .offset(bindparam("page_offset", type_=Integer))
+        .limit(bindparam("page_size", type_=Integer))
     )
 
 

@@ -24,7 +24,7 @@ from forum.models import Post, Thread
 from forum.search import ranking
 from forum.search.facets import Facets
 from forum.search.highlight import START, STOP
-from forum.search.query import SearchQuery, Term
+from forum.search.query import SearchQuery, Term, TextShape
 
 name = "sqlite"
 
@@ -296,11 +296,19 @@ def _match(index: str, parameter: str = "fts_query") -> Any:
     return literal_column(index).op("MATCH")(bindparam(parameter))
 
 
+def prepare(
+    connection: Connection, query: SearchQuery, facets: Facets, window: int
+) -> tuple[bool, dict[str, Any]]:
+    """Whether the candidates are ranked by bm25 (``_cheap_to_rank``): all that the
+    statement finding them is built from besides the text's and filters' shapes."""
+    return query.has_text and _cheap_to_rank(connection, query), {}
+
+
 def body_candidates(
-    connection: Connection, query: SearchQuery, facets: Facets, where: list[Any], window: int
+    text: TextShape, facets: bool, ranked: bool, where: list[Any], window: int
 ) -> Select[Any]:
-    """The newest ``window`` posts that match the text and carry the filter tokens, and pass
-    ``where``, with their relevance.
+    """The newest ``window`` posts that match the text and carry the filter tokens (both in
+    ``fts_posts``), and pass ``where``, with their relevance (bm25 if ``ranked``).
 
     FTS5 intersects the posting lists of the words and the tokens, skipping through each
     (newest first, stopping once the window is full), so a common word with a filter that
@@ -312,7 +320,7 @@ def body_candidates(
     in fewer than ``BM25_MAX_POSTS`` posts (``_cheap_to_rank``); otherwise the candidates
     are all equally relevant and the order falls back on titles, solved threads and dates.
     """
-    if query.has_text and _cheap_to_rank(connection, query):
+    if ranked:
         relevance: Any = -func.bm25(literal_column(POSTS), 1.0, 0.0)
     else:
         relevance = literal_column("1.0")
@@ -340,9 +348,7 @@ def _cheap_to_rank(connection: Connection, query: SearchQuery) -> bool:
     return True
 
 
-def title_candidates(
-    connection: Connection, query: SearchQuery, where: list[Any], window: int
-) -> Select[Any]:
+def title_candidates(text: TextShape, where: list[Any], window: int) -> Select[Any]:
     relevance = -func.bm25(literal_column("search_threads")) * TITLE_WEIGHT
     on = Thread.id == _threads_fts.c.rowid
     return (
