@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from forum import search
@@ -24,7 +25,8 @@ def search_objects() -> set[tuple[str, str]]:
                 "WHERE column_name IN ('search_vector', 'search_facets') "
                 "AND table_schema = current_schema() "
                 "UNION ALL SELECT indexname, indexdef FROM pg_indexes "
-                "WHERE indexname LIKE '%search_vector' AND schemaname = current_schema() "
+                "WHERE (indexname LIKE '%search_vector' OR indexname = 'ix_posts_search_pairs') "
+                "AND schemaname = current_schema() "
                 "UNION ALL SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
                 "WHERE tgname LIKE 'search\\_%' "
                 "UNION ALL SELECT proname, pg_get_functiondef(oid) FROM pg_proc "
@@ -85,6 +87,38 @@ def test_install_recreates_exactly_what_the_migration_made(app):
 
     assert search_objects() == made_by_migration
     assert titles("osteosarcoma") == ["Before the repair"]
+
+
+def gin_indexes() -> dict[str, list[str] | None]:
+    """PostgreSQL's GIN indexes, with their storage options."""
+    rows = db.session.execute(
+        text(
+            "SELECT c.relname, c.reloptions FROM pg_class AS c JOIN pg_am AS a ON a.oid = c.relam "
+            "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE a.amname = 'gin' AND n.nspname = current_schema()"
+        )
+    )
+    return dict(rows.all())
+
+
+def test_no_gin_index_keeps_a_pending_list_that_searches_would_read(app):
+    """``fastupdate = off`` on every GIN index (migration 0012), and again after a rebuild."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's GIN indexes (SQLite's FTS5 has no pending list)")
+    expected = {
+        "ix_posts_search_vector",
+        "ix_posts_search_pairs",
+        "ix_threads_search_vector",
+        "ix_stored_files_search_vector",
+    }
+
+    migrated = gin_indexes()
+    search.rebuild()
+    db.session.commit()
+    rebuilt = gin_indexes()
+
+    assert set(migrated) == set(rebuilt) == expected
+    assert all(options == ["fastupdate=off"] for options in (*migrated.values(), *rebuilt.values()))
 
 
 def test_rebuild_reindexes_everything_and_reports_progress(app):
