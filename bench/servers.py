@@ -38,6 +38,7 @@ def forum_environment(url: str) -> dict[str, str]:
 def serve(app: str, port: int, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(WORKERS)]
     command += ["--bind", f"127.0.0.1:{port}", app]
+    log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no instance/ yet
     with open(log, "wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
