@@ -226,7 +226,9 @@ def _statement(
     return _ranked(shape), params
 
 
-@lru_cache(maxsize=128)
+#: Each kept statement holds about 270 KB (measured): 32 of them bound a worker's share at
+#: about 9 MB, and members' everyday searches (words, a phrase, a filter or two) use a handful.
+@lru_cache(maxsize=32)
 def _ranked(shape: _Shape) -> Select[Any]:
     engine = _BACKENDS[shape.dialect]
     where = [ranking.visible(shape.reader), *ranking.filters(shape.filters)]
