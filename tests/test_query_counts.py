@@ -59,3 +59,16 @@ def test_home_page_same_count_for_few_and_many_categories(app, client, count_que
     for _ in range(8):
         make_thread(make_category(), author=make_user())
     assert _statements_for(client, count_queries, "/") == few
+
+
+def test_search_page_same_count_for_few_and_many_results(app, client, count_queries):
+    """However many results, snippets and highlighted titles a page of search results shows,
+    it runs the same statements (the posts, snippets and titles each in one)."""
+    make_thread(title="Sarcoma once", body="Sarcoma.")
+    for n in range(25):
+        make_thread(title=f"Lymphoma {n}", body=f"Lymphoma, case {n}.", author=make_user())
+    sign_in(client, make_user())
+    few = _statements_for(client, count_queries, "/search?q=sarcoma")
+    many = _statements_for(client, count_queries, "/search?q=lymphoma")
+    assert few == many, (few, many)
+    assert _statements_for(client, count_queries, "/search?q=lymphoma&page=2") == many

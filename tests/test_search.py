@@ -11,6 +11,7 @@ from sqlalchemy import delete, text, update
 from forum import search
 from forum.extensions import db
 from forum.models import Post, Thread, utcnow
+from forum.search import sqlite
 from forum.services import discussions, tags
 from tests.factories import (
     loaded,
@@ -296,6 +297,30 @@ def test_a_title_only_match_shows_the_start_of_the_post(app):
 
     assert hit.title_match
     assert "How often do you review" in str(hit.snippet)
+
+
+def test_every_result_has_its_snippet_wherever_its_post_lies(app, monkeypatch):
+    """Snippets for posts among the newest candidates, beyond what SQLite's pass down their
+    range reads (``sqlite.RANGE_ROWS``, made tiny here), and far older than them (an old
+    thread found by its title, whose post says the word too)."""
+    monkeypatch.setattr(sqlite, "RANGE_ROWS", 2)
+    app.config["SEARCH_CANDIDATE_LIMIT"] = 8
+    make_thread(title="Old carcinoid", body="An old carcinoid question.")
+    for n in range(6):
+        make_thread(title=f"Newer {n}", body=f"Carcinoid syndrome, case {n}.")
+    asha = make_user(name="Asha Patel")
+    mine = make_thread(author=asha, title="Asha's case", body="My carcinoid case.")
+    for n in range(3):
+        make_reply(mine, body=f"Another carcinoid note {n}.")
+
+    everything = search.search_posts("carcinoid", make_user(), per_page=20)
+    by_asha = search.search_posts(f"carcinoid author:{asha.username}", make_user())
+
+    titles = {hit.thread.title for hit in everything.hits}
+    assert {"Old carcinoid", "Asha's case", "Newer 5", "Newer 4", "Newer 3", "Newer 2"} <= titles
+    assert all("<mark>" in str(hit.snippet).lower() for hit in everything.hits)
+    assert [hit.thread.title for hit in by_asha.hits] == ["Asha's case"]
+    assert "<mark>" in str(by_asha.hits[0].snippet).lower()
 
 
 # Filters -------------------------------------------------------------------------------------

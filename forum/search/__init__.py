@@ -26,6 +26,7 @@ from forum.extensions import db
 from forum.models import Category, Post, Tag, Thread, User, utcnow
 from forum.policy import Actor, ActorSnapshot, visibility_shape, visible_categories_clause
 from forum.search import facets, files, postgres, ranking, sqlite
+from forum.search.facets import Facets
 from forum.search.highlight import marked, plain
 from forum.search.query import SearchQuery, TextShape, parse, with_filters
 
@@ -116,12 +117,14 @@ def search_posts(
     resolved = _resolve_filters(query, actor)
     if resolved is None:
         return replace(empty, query=_with_notice(query, _missing_filter(query, actor)))
-    statement, params = _statement(query, actor, resolved, page, per_page)
+    tokens = facets.required(query, today=utcnow().date(), **resolved)
+    statement, params = _statement(query, actor, resolved, tokens, page, per_page)
     rows = db.session.execute(statement, params).all()
     if not rows and page > 1:
-        return _beyond_last_page(query, actor, resolved, page, per_page)
+        return _beyond_last_page(query, actor, resolved, tokens, page, per_page)
     total = rows[0].total if rows else 0
-    return SearchResults(query, _hits(query, rows), page, per_page, total, _complete(rows))
+    hits = _hits(query, tokens, rows)
+    return SearchResults(query, hits, page, per_page, total, _complete(rows))
 
 
 def _explain_exclusions(query: SearchQuery) -> SearchQuery:
@@ -197,11 +200,15 @@ class _Shape:
 
 
 def _statement(
-    query: SearchQuery, actor: Actor, resolved: dict[str, int | None], page: int, per_page: int
+    query: SearchQuery,
+    actor: Actor,
+    resolved: dict[str, int | None],
+    tokens: Facets,
+    page: int,
+    per_page: int,
 ) -> tuple[Any, dict[str, Any]]:
     engine = backend()
     window = current_app.config.get("SEARCH_CANDIDATE_LIMIT", CANDIDATE_LIMIT)
-    tokens = facets.required(query, today=utcnow().date(), **resolved)
     body: Hashable = None
     body_params: dict[str, Any] = {}
     if query.has_text or tokens:
@@ -255,21 +262,27 @@ def _complete(rows: Sequence[Row[Any]]) -> bool:
 
 
 def _beyond_last_page(
-    query: SearchQuery, actor: Actor, resolved: dict[str, int | None], page: int, per_page: int
+    query: SearchQuery,
+    actor: Actor,
+    resolved: dict[str, int | None],
+    tokens: Facets,
+    page: int,
+    per_page: int,
 ) -> SearchResults:
-    statement, params = _statement(query, actor, resolved, 1, 1)
+    statement, params = _statement(query, actor, resolved, tokens, 1, 1)
     first = db.session.execute(statement, params).first()
     total = first.total if first else 0
     return SearchResults(query, (), page, per_page, total, _complete([first] if first else []))
 
 
-def _hits(query: SearchQuery, rows: Sequence[Row[Any]]) -> tuple[SearchHit, ...]:
+def _hits(query: SearchQuery, tokens: Facets, rows: Sequence[Row[Any]]) -> tuple[SearchHit, ...]:
     if not rows:
         return ()
     posts = _load_posts([row.post_id for row in rows])
     connection = db.session.connection()
     engine = backend()
-    snippets = engine.snippets(connection, query, posts)
+    floor = rows[0].side_0_floor if query.has_text else None
+    snippets = engine.snippets(connection, query, posts, tokens=tokens, floor=floor)
     unmatched = [post_id for post_id in posts if post_id not in snippets]
     snippets.update(files.snippets(connection, engine.name, query, unmatched))
     titled = [row.thread_id for row in rows if row.title_hit]

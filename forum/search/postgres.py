@@ -35,6 +35,7 @@ from sqlalchemy.sql import Select
 
 from forum.models import Post, Thread
 from forum.search import ranking
+from forum.search.facets import Facets
 from forum.search.highlight import START, STOP
 from forum.search.postgres_match import REGCONFIG, THREAD_VECTOR, parameters, tsquery
 
@@ -80,9 +81,16 @@ def title_candidates(text: TextShape, where: list[Any], window: int) -> Select[A
     )
 
 
-def snippets(connection: Connection, query: SearchQuery, post_ids: Iterable[int]) -> dict[int, str]:
-    """Marked-up excerpts of the posts, by post id (the start of the post if nothing in it
-    matches)."""
+def snippets(
+    connection: Connection,
+    query: SearchQuery,
+    post_ids: Iterable[int],
+    *,
+    tokens: Facets | None = None,
+    floor: int | None = None,
+) -> dict[int, str]:
+    """Marked-up excerpts of the posts that match, by post id. ``ts_headline`` reads each
+    post by its id, so ``tokens`` and ``floor`` (for SQLite's ``snippets``) are not needed."""
     ids = sorted(set(post_ids))
     if not ids or not query.has_text:
         return {}

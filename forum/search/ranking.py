@@ -198,8 +198,11 @@ def ranked(sides: list[Select[Any]]) -> Select[Any]:
     """Group the candidate posts by thread, order the threads and take one page (from
     ``page_offset``, ``page_size`` threads: bound values).
 
-    Returns ``post_id, thread_id, title_hit, matches, total`` and then, per side, how many
-    candidates it found (to tell whether it reached its window).
+    Returns ``post_id, thread_id, title_hit, matches, total``, then, per side, how many
+    candidates it found (to tell whether it reached its window), and the lowest post id among
+    the first side's (the bodies') candidates, ``side_0_floor``: every post above it that the
+    search's words and filter tokens match is among them or newer than the search, so the
+    range from it holds about a window's worth of matches (``sqlite.snippets`` reads it).
     """
     ctes = [side.cte(f"side_{n}") for n, side in enumerate(sides)]
     candidates = union_all(*(select(cte) for cte in ctes)).subquery("candidates")
@@ -220,6 +223,7 @@ def ranked(sides: list[Select[Any]]) -> Select[Any]:
         select(func.count()).select_from(cte).scalar_subquery().label(f"side_{n}_size")
         for n, cte in enumerate(ctes)
     ]
+    floor = select(func.min(ctes[0].c.post_id)).scalar_subquery().label("side_0_floor")
     return (
         select(
             scored.c.post_id,
@@ -228,6 +232,7 @@ def ranked(sides: list[Select[Any]]) -> Select[Any]:
             scored.c.matches,
             func.count().over().label("total"),
             *side_sizes,
+            floor,
         )
         .where(scored.c.place == 1)
         .order_by(
