@@ -121,7 +121,7 @@ def search_posts(
     statement, params = _statement(query, actor, resolved, tokens, page, per_page)
     rows = db.session.execute(statement, params).all()
     if not rows and page > 1:
-        return _beyond_last_page(query, actor, resolved, tokens, page, per_page)
+        return _beyond_last_page(query, statement, params, page, per_page)
     total = rows[0].total if rows else 0
     hits = _hits(query, tokens, rows)
     return SearchResults(query, hits, page, per_page, total, _complete(rows))
@@ -262,15 +262,10 @@ def _complete(rows: Sequence[Row[Any]]) -> bool:
 
 
 def _beyond_last_page(
-    query: SearchQuery,
-    actor: Actor,
-    resolved: dict[str, int | None],
-    tokens: Facets,
-    page: int,
-    per_page: int,
+    query: SearchQuery, statement: Any, params: dict[str, Any], page: int, per_page: int
 ) -> SearchResults:
-    statement, params = _statement(query, actor, resolved, tokens, 1, 1)
-    first = db.session.execute(statement, params).first()
+    """A page past the last: the same statement, asked for its first row, gives the total."""
+    first = db.session.execute(statement, {**params, "page_offset": 0, "page_size": 1}).first()
     total = first.total if first else 0
     return SearchResults(query, (), page, per_page, total, _complete([first] if first else []))
 
