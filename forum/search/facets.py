@@ -15,7 +15,7 @@ list of "patient" with that of ``au17``, skipping through both, instead of readi
 post that says "patient" to find the few that Asha wrote. The database keeps the tokens
 exact: triggers recompute them when a post is written, edited or moved, when its thread
 changes category or gains or loses its answer, and when the thread's tags change (see
-``sqlite.py`` and ``postgres.py``).
+``sqlite_schema.py`` and ``postgres_schema.py``).
 
 The tokens only narrow the search: ``ranking.filters`` still applies every filter exactly
 in SQL, so the tokens decide how fast a search is, never what it finds (as long as they are

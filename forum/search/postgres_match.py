@@ -97,3 +97,19 @@ def facets_tsquery() -> ColumnElement[Any]:
 def facets_match() -> ColumnElement[bool]:
     """The post carries the filter tokens."""
     return POST_FACETS.op("@@")(facets_tsquery())
+
+
+def indexed_words(others: bool, prefixes: bool, facets: Any) -> list[ColumnElement[bool]]:
+    """The words outside the phrases, the prefixes and the filter tokens (as far as the search
+    has them), as conditions the GIN index answers exactly (no phrase: nothing to check again
+    post by post)."""
+    tests = []
+    if others:
+        words = func.websearch_to_tsquery(REGCONFIG, bindparam("ts_others"))
+        tests.append(POST_VECTOR.op("@@")(words))
+    if prefixes:
+        prefixes = func.to_tsquery(REGCONFIG, bindparam("ts_prefixes"))
+        tests.append(POST_VECTOR.op("@@")(prefixes))
+    if facets:
+        tests.append(facets_match())
+    return tests

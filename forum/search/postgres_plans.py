@@ -30,12 +30,10 @@ server. Which plan is cheapest comes from a cost model in microseconds per row r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    and_,
     bindparam,
     cast,
     exists,
@@ -52,16 +50,15 @@ from forum.models import Category, Post, Thread
 from forum.search import postgres_survey, ranking
 from forum.search.facets import Facets
 from forum.search.postgres_match import (
-    POST_FACETS,
     POST_VECTOR,
     REGCONFIG,
     facets_match,
-    parameters,
+    indexed_words,
     posts_match,
     tsquery,
 )
 from forum.search.postgres_schema import ID_BUCKET
-from forum.search.postgres_survey import Survey, WordPairs, in_the_past
+from forum.search.postgres_survey import Survey, WordPairs, estimated_matches, in_the_past
 from forum.search.query import SearchQuery, TextShape
 
 #: Most posts walked newest first, fewest looked at, and how many times the rows the estimate
@@ -162,7 +159,7 @@ def _plans(
         return [last]
     if in_the_past(query):
         return _earlier_plans(connection, query, facets, survey, window, last)
-    estimate = max(_estimated_matches(connection, query, facets, survey)[0], 1.0)
+    estimate = max(estimated_matches(connection, query, facets, survey)[0], 1.0)
     needed = window * max(survey.total, 1.0) / estimate
     span = max(MIN_WALK, int(WALK_MARGIN * needed))
     if span >= survey.newest // 2:
@@ -197,7 +194,7 @@ def _earlier_plans(
     if top is None or survey.pairs or any(t.kind == "phrase" for t in query.positive):
         return [last]
     months = Facets(tuple(group for group in facets.groups if group[0].startswith("mo")))
-    found = _estimated_matches(connection, query, facets, survey, months)
+    found = estimated_matches(connection, query, facets, survey, months)
     estimate = max(found[0], 1.0)
     posts = found[1] if months else max(survey.total, 1.0)
     needed = window * max(posts, 1.0) / estimate
@@ -227,31 +224,6 @@ def _cheapest(
     return min(costs, key=costs.__getitem__)
 
 
-def _estimated(text: TextShape, facets: bool, pairs: bool, others: bool, prefixes: bool) -> Any:
-    """What to ask the planner to estimate: the match itself, or for phrases with pairs one
-    pair of each phrase (``WordPairs.probe``) and the words outside them (the planner takes
-    the words of a phrase as independent, and would expect far too few posts)."""
-    if not pairs:
-        return posts_match(text, facets)
-    return and_(WordPairs.probe(), *_indexed_words(others, prefixes, facets))
-
-
-def _indexed_words(others: bool, prefixes: bool, facets: Any) -> list[ColumnElement[bool]]:
-    """The words outside the phrases, the prefixes and the filter tokens (as far as the search
-    has them), as conditions the GIN index answers exactly (no phrase: nothing to check again
-    post by post)."""
-    tests = []
-    if others:
-        words = func.websearch_to_tsquery(REGCONFIG, bindparam("ts_others"))
-        tests.append(POST_VECTOR.op("@@")(words))
-    if prefixes:
-        prefixes = func.to_tsquery(REGCONFIG, bindparam("ts_prefixes"))
-        tests.append(POST_VECTOR.op("@@")(prefixes))
-    if facets:
-        tests.append(facets_match())
-    return tests
-
-
 def _conditions(
     n: int, kind: str, bounded: bool, text: TextShape, facets: bool, body: BodyShape
 ) -> list[Any]:
@@ -268,7 +240,7 @@ def _conditions(
     ids from the primary key (``id + 0``): it would, at 50 ns an id, for nothing."""
     match = posts_match(text, facets)
     exact = posts_match(text, facets, indexed=False)
-    words = _indexed_words(body.others, body.prefixes, facets)
+    words = indexed_words(body.others, body.prefixes, facets)
     pairs = [WordPairs.every(), *words, exact]
     if not bounded:
         return pairs if kind == "pairs" else [match]
@@ -355,54 +327,3 @@ def _passes(where: list[Any], *, correlated: bool) -> Any:
         source = ranking.posts_with_threads()
     check = select(literal(1)).select_from(source).where(Thread.id == Post.thread_id, *where)
     return exists(check.offset(0))
-
-
-def _estimated_matches(
-    connection: Connection,
-    query: SearchQuery,
-    facets: Facets,
-    survey: Survey,
-    months: Facets | None = None,
-) -> list[float]:
-    """The planner's estimates (from ANALYZE statistics) of how many posts match the search
-    (``_estimated``) and, with ``months``, how many carry those month tokens, in one round
-    trip."""
-    text = query.text_shape
-    sql, defaults = _explain(
-        text,
-        bool(facets),
-        bool(survey.pairs),
-        survey.others,
-        survey.prefixes,
-        bool(months),
-        connection.dialect,
-    )
-    params = {**defaults, **parameters(query, facets)}
-    params["ts_pairs_probe"] = survey.pairs.probe_text()
-    params["ts_months"] = (months or Facets()).tsquery()
-    plan = connection.exec_driver_sql(sql, params).scalar_one()[0]["Plan"]
-    if not months:
-        return [float(plan["Plan Rows"])]
-    return [float(child["Plan Rows"]) for child in plan["Plans"]]
-
-
-@lru_cache(maxsize=64)
-def _explain(
-    text: TextShape,
-    facets: bool,
-    pairs: bool,
-    others: bool,
-    prefixes: bool,
-    months: bool,
-    dialect: Any,
-) -> tuple[str, dict[str, Any]]:
-    """``_estimated_matches``'s EXPLAIN, compiled once per shape of search: the SQL and the
-    values of its constants (the search's own are bound)."""
-    matches = [_estimated(text, facets, pairs, others, prefixes)]
-    if months:
-        matches.append(POST_FACETS.op("@@")(cast(bindparam("ts_months"), TSQUERY)))
-    probes = [select(literal(1)).select_from(Post).where(match) for match in matches]
-    probe = probes[0] if len(probes) == 1 else union_all(*probes)
-    compiled = probe.compile(dialect=dialect)
-    constants = {k: v for k, v in compiled.params.items() if v is not None}
-    return "EXPLAIN (FORMAT JSON) " + str(compiled), constants

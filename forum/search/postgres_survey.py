@@ -1,10 +1,11 @@
-"""PostgreSQL: what a search's plans are chosen from, read in one round trip before them.
+"""PostgreSQL: what a search's plans are chosen from, read in two round trips before them.
 
 The newest post id and about how many posts there are; the keys of the word pairs of the
 search's phrases (``WordPairs``, looked up in the pairs' index); whether its words outside the
 phrases and its prefixes leave anything to look up; and, for a ``before:`` day in the past,
 about where the posts written by its end end. The same statement sets two things for the
-search's transaction (see ``survey``).
+search's transaction (see ``survey``). Then the planner's estimate of how many posts match
+(``estimated_matches``, one ``EXPLAIN``).
 """
 
 from __future__ import annotations
@@ -12,16 +13,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, cast, func, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.engine import Connection
 
 from forum.models import Post, utcnow
-from forum.search.postgres_match import others_text, prefix_text
+from forum.search.facets import Facets
+from forum.search.postgres_match import (
+    POST_FACETS,
+    indexed_words,
+    others_text,
+    parameters,
+    posts_match,
+    prefix_text,
+)
 from forum.search.postgres_schema import CONFIG
-from forum.search.query import SearchQuery
+from forum.search.query import SearchQuery, TextShape
 
 #: Memory a bitmap needs per page of ``posts`` to stay exact (PostgreSQL's page entries take
 #: about 64 bytes), and the most a search may ask for.
@@ -145,3 +165,66 @@ def in_the_past(query: SearchQuery) -> bool:
 
 def _typed(params: dict[str, Any]) -> list[Any]:
     return [bindparam("before_end", type_=Post.created_at.type)] if "before_end" in params else []
+
+
+# The planner's estimates ---------------------------------------------------------------------
+
+
+def estimated_matches(
+    connection: Connection,
+    query: SearchQuery,
+    facets: Facets,
+    survey: Survey,
+    months: Facets | None = None,
+) -> list[float]:
+    """The planner's estimates (from ANALYZE statistics) of how many posts match the search
+    (``_estimated``) and, with ``months``, how many carry those month tokens, in one round
+    trip."""
+    text = query.text_shape
+    sql, defaults = _explain(
+        text,
+        bool(facets),
+        bool(survey.pairs),
+        survey.others,
+        survey.prefixes,
+        bool(months),
+        connection.dialect,
+    )
+    params = {**defaults, **parameters(query, facets)}
+    params["ts_pairs_probe"] = survey.pairs.probe_text()
+    params["ts_months"] = (months or Facets()).tsquery()
+    plan = connection.exec_driver_sql(sql, params).scalar_one()[0]["Plan"]
+    if not months:
+        return [float(plan["Plan Rows"])]
+    return [float(child["Plan Rows"]) for child in plan["Plans"]]
+
+
+@lru_cache(maxsize=64)
+def _explain(
+    text: TextShape,
+    facets: bool,
+    pairs: bool,
+    others: bool,
+    prefixes: bool,
+    months: bool,
+    dialect: Any,
+) -> tuple[str, dict[str, Any]]:
+    """``estimated_matches``'s EXPLAIN, compiled once per shape of search: the SQL and the
+    values of its constants (the search's own are bound)."""
+    matches = [_estimated(text, facets, pairs, others, prefixes)]
+    if months:
+        matches.append(POST_FACETS.op("@@")(cast(bindparam("ts_months"), TSQUERY)))
+    probes = [select(literal(1)).select_from(Post).where(match) for match in matches]
+    probe = probes[0] if len(probes) == 1 else union_all(*probes)
+    compiled = probe.compile(dialect=dialect)
+    constants = {k: v for k, v in compiled.params.items() if v is not None}
+    return "EXPLAIN (FORMAT JSON) " + str(compiled), constants
+
+
+def _estimated(text: TextShape, facets: bool, pairs: bool, others: bool, prefixes: bool) -> Any:
+    """What to ask the planner to estimate: the match itself, or for phrases with pairs one
+    pair of each phrase (``WordPairs.probe``) and the words outside them (the planner takes
+    the words of a phrase as independent, and would expect far too few posts)."""
+    if not pairs:
+        return posts_match(text, facets)
+    return and_(WordPairs.probe(), *indexed_words(others, prefixes, facets))

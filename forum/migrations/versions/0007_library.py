@@ -7,7 +7,7 @@ Create Date: 2026-12-03 10:00:00
 
 The text index (FTS5 table and triggers on SQLite; a generated tsvector column and GIN index
 on PostgreSQL) is the database's own machinery, like the one migration 0002 adds for posts:
-forum/search/sqlite.py and forum/search/postgres.py list it too, so
+forum/search/sqlite_schema.py and forum/search/postgres_schema.py list it too, so
 ``flask --app wsgi forum rebuild-search`` repairs it.
 """
 from alembic import op

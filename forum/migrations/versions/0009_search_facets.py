@@ -9,8 +9,8 @@ SQLite: ``search_posts`` becomes a two-column FTS5 table (``body_source``, ``fac
 content is the view ``search_post_documents`` (posts joined to ``search_post_facets``, which
 holds the tokens); triggers on posts, threads and thread_tags keep it exact.
 PostgreSQL: ``posts.search_facets`` (a tsvector of exact lexemes, kept by triggers) and one GIN
-index on ``(search_vector, search_facets)``. See forum/search/facets.py; forum/search/sqlite.py
-and forum/search/postgres.py hold the same DDL for repairs (``forum rebuild-search``).
+index on ``(search_vector, search_facets)``. See forum/search/facets.py; forum/search/sqlite_schema.py
+and forum/search/postgres_schema.py hold the same DDL for repairs (``forum rebuild-search``).
 """
 
 from alembic import op
