@@ -302,7 +302,8 @@ def _load_posts(ids: list[int]) -> dict[int, Post]:
 #: Built once, as the pages' other fixed statements are (docs/architecture.md); only what a
 #: result shows (``templates/search/index.html``): the post's text for an excerpt when no
 #: snippet matched, not its source; of the thread and category, what the result links and
-#: badges. Anything else would load when first read.
+#: badges, and the reply count the composer's similar threads show (``/similar``). Anything
+#: else would load when first read, one statement per result.
 _POSTS_BY_ID = (
     select(Post)
     .options(
@@ -314,7 +315,13 @@ _POSTS_BY_ID = (
             Post.body_html,
         ),
         joinedload(Post.thread)
-        .load_only(Thread.slug, Thread.title, Thread.category_id, Thread.solution_post_id)
+        .load_only(
+            Thread.slug,
+            Thread.title,
+            Thread.category_id,
+            Thread.solution_post_id,
+            Thread.reply_count,
+        )
         .joinedload(Thread.category)
         .load_only(Category.slug, Category.name, Category.is_staff_only),
     )
