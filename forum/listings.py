@@ -24,8 +24,8 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    or_,
     select,
+    text,
     union,
     union_all,
 )
@@ -33,6 +33,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from forum.extensions import db
 from forum.models import Bookmark, Category, Post, Tag, Thread, ThreadRead, ThreadTag
+from forum.models.thread import UNANSWERED
 from forum.policy import (
     SOLVABLE_KINDS,
     Actor,
@@ -108,19 +109,37 @@ def _read_join(actor: Actor) -> ColumnElement[bool]:
 NEW_SINCE = bindparam("new_since")
 
 
-def unread_clause() -> ColumnElement[bool]:
-    """Threads with posts the reader has not read (needs the read-marker outer join, and
-    ``new_since(actor)`` as the parameter ``new_since``)."""
-    never_opened = and_(ThreadRead.thread_id.is_(None), Thread.last_post_at > NEW_SINCE)
-    behind = ThreadRead.last_read_post_number < Thread.last_post_number
-    return or_(never_opened, behind)
+def _unread_halves(shape: ActorSnapshot) -> tuple[Select, Select]:
+    """The reader's unread threads, as two index-driven halves (needs ``actor_id`` and
+    ``new_since(actor)`` as ``new_since``): threads active since :func:`new_since` without a
+    marker (the ``last_post_at`` index), and the member's own markers that are behind their
+    thread (the ``thread_reads`` primary key). Never every thread of the forum: an ``OR`` of
+    the two over a join to the markers read all of them (7 ms at 5,000 threads)."""
+    marker = exists().where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == shape.id)
+    never_opened = select(Thread.id, Thread.category_id).where(
+        Thread.last_post_at > NEW_SINCE, ~marker
+    )
+    behind = (
+        select(Thread.id, Thread.category_id)
+        .select_from(ThreadRead)
+        .join(Thread, Thread.id == ThreadRead.thread_id)
+        .where(
+            ThreadRead.user_id == shape.id,
+            ThreadRead.last_read_post_number < Thread.last_post_number,
+        )
+    )
+    return never_opened, behind
 
 
-def _kind_clause(actor: Actor, kind: ListKind) -> ColumnElement[bool] | None:
+def _kind_clause(actor: ActorSnapshot, kind: ListKind) -> ColumnElement[bool] | None:
     if kind == ListKind.UNREAD:
-        return unread_clause()
+        never_opened, behind = _unread_halves(actor)
+        return Thread.id.in_(
+            union(never_opened.with_only_columns(Thread.id), behind.with_only_columns(Thread.id))
+        )
     if kind == ListKind.UNANSWERED:
-        return Thread.reply_count == 0
+        # Literally, not bound: only then may the planner read ``ix_threads_unanswered``.
+        return text(f"threads.{UNANSWERED}")
     if kind == ListKind.UNSOLVED:
         return and_(Thread.kind.in_(sorted(SOLVABLE_KINDS)), Thread.solution_post_id.is_(None))
     if kind == ListKind.MINE:
@@ -135,8 +154,7 @@ def _kind_clause(actor: Actor, kind: ListKind) -> ColumnElement[bool] | None:
 def _filtered(
     stmt: Select, shape: ActorSnapshot, kind: ListKind, by_category: bool, by_tag: bool
 ) -> Select:
-    stmt = stmt.join(Thread.category).outerjoin(ThreadRead, _read_join(shape))
-    stmt = stmt.where(visible_threads_clause(shape))
+    stmt = stmt.join(Thread.category).where(visible_threads_clause(shape))
     if (clause := _kind_clause(shape, kind)) is not None:
         stmt = stmt.where(clause)
     if by_category:
@@ -153,14 +171,13 @@ def _list_statements(
     shape: ActorSnapshot, kind: ListKind, by_category: bool, by_tag: bool, per_page: int
 ) -> tuple[Select, Select]:
     """A list's count and page statements, built once per shape of reader and list."""
+    # The total counts the threads alone (an index: ``ix_threads_visibility``); only the
+    # page's rows are joined to the reader's markers.
     counted = _filtered(select(func.count(Thread.id)), shape, kind, by_category, by_tag)
-    listed = _filtered(
-        select(Thread, ThreadRead.last_read_post_number, ThreadRead.thread_id.is_not(None)),
-        shape,
-        kind,
-        by_category,
-        by_tag,
-    ).options(contains_eager(Thread.category))
+    marked = select(Thread, ThreadRead.last_read_post_number, ThreadRead.thread_id.is_not(None))
+    marked = marked.outerjoin(ThreadRead, _read_join(shape))
+    listed = _filtered(marked, shape, kind, by_category, by_tag)
+    listed = listed.options(contains_eager(Thread.category))
     listed = _order(listed, kind).offset(bindparam("offset")).limit(per_page)
     return counted.select_from(Thread), listed
 
@@ -237,24 +254,12 @@ def unread_by_category(actor: Actor) -> dict[int, int]:
 
 @lru_cache(maxsize=256)
 def _unread_by_category_statement(shape: ActorSnapshot) -> Select:
-    marker = exists().where(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == shape.id)
-    never_opened = (
-        select(Thread.category_id)
-        .join(Thread.category)
-        .where(visible_threads_clause(shape), Thread.last_post_at > NEW_SINCE, ~marker)
-    )
-    behind = (
-        select(Thread.category_id)
-        .select_from(ThreadRead)
-        .join(Thread, Thread.id == ThreadRead.thread_id)
-        .join(Thread.category)
-        .where(
-            ThreadRead.user_id == shape.id,
-            ThreadRead.last_read_post_number < Thread.last_post_number,
-            visible_threads_clause(shape),
-        )
-    )
-    unread = union_all(never_opened, behind).subquery()
+    never_opened, behind = _unread_halves(shape)
+    visible = visible_threads_clause(shape)
+    unread = union_all(
+        never_opened.join(Thread.category).where(visible),
+        behind.join(Thread.category).where(visible),
+    ).subquery()
     return select(unread.c.category_id, func.count()).group_by(unread.c.category_id)
 
 
