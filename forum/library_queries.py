@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from forum.extensions import db
@@ -85,22 +85,31 @@ class LibraryFilters:
         return replace(self, **{name: ""})
 
 
-def _visible_resources(actor: Actor) -> Select[tuple[Resource]]:
-    return (
-        select(Resource)
-        .join(Resource.thread)
+def _visible_resources(actor: Actor, category_slug: str = "") -> Select[tuple[Resource]]:
+    """Resources ``actor`` may see (in the category with that slug, if given).
+
+    Visibility is a probe of each resource's thread and category by primary key, so the
+    statements read the library, never the forum's threads. As a join, SQLite (which has no
+    statistics unless someone runs ``ANALYZE``) started from the categories and read every
+    thread in them (9 ms a page at 5,000 threads, for an empty library).
+    """
+    thread = (
+        select(Thread.id)
         .join(Thread.category)
-        .options(contains_eager(Resource.thread).contains_eager(Thread.category))
-        .where(visible_threads_clause(actor))
+        .where(Thread.id == Resource.thread_id, visible_threads_clause(actor))
     )
+    if category_slug:
+        thread = thread.where(Category.slug == category_slug)
+    # Outer joins keep ``resources`` the outer loop on SQLite; every resource has its thread.
+    loaded = joinedload(Resource.thread).joinedload(Thread.category)
+    return select(Resource).where(thread.exists()).options(loaded)
 
 
-def _filtered(stmt: Select[Any], filters: LibraryFilters) -> tuple[Select[Any], dict[str, Any]]:
-    if filters.category:
-        stmt = stmt.where(Category.slug == filters.category)
+def _filtered(filters: LibraryFilters, actor: Actor) -> tuple[Select[Any], dict[str, Any]]:
+    stmt = _visible_resources(actor, filters.category)
     if filters.tag:
         tagged = select(ThreadTag.thread_id).join(Tag, Tag.id == ThreadTag.tag_id)
-        stmt = stmt.where(Thread.id.in_(tagged.where(Tag.slug == filters.tag)))
+        stmt = stmt.where(Resource.thread_id.in_(tagged.where(Tag.slug == filters.tag)))
     if filters.type == "image":
         stmt = stmt.where(Resource.kind.in_(IMAGE_KINDS))
     elif filters.type:
@@ -131,7 +140,7 @@ def resources_page(
     actor: Actor, filters: LibraryFilters, number: int, per_page: int
 ) -> Page[Resource]:
     """One page of the resources ``actor`` may see, filtered and sorted."""
-    stmt, params = _filtered(_visible_resources(actor), filters)
+    stmt, params = _filtered(filters, actor)
     counted = select(func.count()).select_from(stmt.with_only_columns(Resource.id).subquery())
     total = db.session.scalar(counted, params) or 0
     offset = _page_or_404(number, per_page, total)

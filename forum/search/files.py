@@ -140,8 +140,8 @@ def _snippet_statement(dialect: str, text_shape: TextShape) -> Select[Any]:
 
 
 def resource_match(dialect: str, query: SearchQuery) -> tuple[ColumnElement[bool], dict[str, Any]]:
-    """A condition on ``Resource`` (joined to ``Thread``): the words are in its title, its
-    description (the discussion's opening post) or its current file. And bind values."""
+    """A condition on ``Resource``: the words are in its title, its description (the
+    discussion's opening post) or its current file. And bind values."""
     current_files = (
         select(ResourceVersion.resource_id)
         .join(Attachment, Attachment.id == ResourceVersion.attachment_id)
@@ -159,15 +159,16 @@ def resource_match(dialect: str, query: SearchQuery) -> tuple[ColumnElement[bool
         files = current_files.join(_files_fts, _files_fts.c.rowid == Attachment.file_id).where(
             literal_column("search_files").op("MATCH")(match)
         )
-        condition = or_(Thread.id.in_(titles), Thread.id.in_(bodies), Resource.id.in_(files))
+        thread_id = Resource.thread_id
+        condition = or_(thread_id.in_(titles), thread_id.in_(bodies), Resource.id.in_(files))
         return condition, sqlite.parameters(query)
     q = postgres.tsquery(query.text_shape)
     files = current_files.join(StoredFile, StoredFile.id == Attachment.file_id).where(
         _file_vector.op("@@")(q)
     )
     condition = or_(
-        _thread_vector.op("@@")(q),
-        Thread.id.in_(opening_posts.where(_post_vector.op("@@")(q))),
+        Resource.thread_id.in_(select(Thread.id).where(_thread_vector.op("@@")(q))),
+        Resource.thread_id.in_(opening_posts.where(_post_vector.op("@@")(q))),
         Resource.id.in_(files),
     )
     return condition, postgres.parameters(query)
