@@ -241,8 +241,11 @@ def live_claims(
     if not keys:
         return {}
     cutoff = (now or utcnow()) - CLAIM_LIFETIME
+    # Both columns, so the lookups read the (subject, subject_id) index, not every claim.
     stmt = select(QueueClaim).where(
-        QueueClaim.subject_id.in_({key[1] for key in keys}), QueueClaim.claimed_at > cutoff
+        QueueClaim.subject.in_(sorted({key[0] for key in keys})),
+        QueueClaim.subject_id.in_(sorted({key[1] for key in keys})),
+        QueueClaim.claimed_at > cutoff,
     )
     wanted = set(keys)
     return {
