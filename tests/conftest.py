@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,15 +135,25 @@ def _shared_app(url: str) -> Flask:
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     """The app on an empty database; settings a test changes are put back afterwards."""
+    with app_on_empty_database(database_url) as app:
+        yield app
+
+
+@contextmanager
+def app_on_empty_database(database_url: str) -> Iterator[Flask]:
+    """The ``app`` fixture's work, for fixtures of a wider scope: the app, in its context, on
+    an empty database; emptied again and its settings put back afterwards."""
     app = _shared_app(database_url)
     settings, extensions = dict(app.config), dict(app.extensions)
     token = write_intent.set(False)
     try:
         with app.app_context():
-            yield app
-            db.session.remove()
-            _empty_tables()
-            db.session.remove()
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                _empty_tables()
+                db.session.remove()
     finally:
         write_intent.reset(token)
         app.config.clear()
@@ -183,7 +194,6 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app: Flask) -> Any:
     """``with count_queries() as q: ...`` then ``q.count``: SQL statements sent meanwhile."""
-    from contextlib import contextmanager
 
     @contextmanager
     def _count() -> Iterator[QueryCounter]:
