@@ -63,6 +63,8 @@ class Config:
     UNREAD_WINDOW_DAYS = 30
     #: Rendered posts kept per worker process (forum/post_cards.py); 0 turns the cache off.
     POST_FRAGMENT_CACHE_SIZE = 1000
+    #: Rendered thread-list rows kept per worker process (forum/thread_cards.py); 0: off.
+    THREAD_ROW_CACHE_SIZE = 1000
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 60_000
 

@@ -18,18 +18,17 @@ a per-process random placeholder and put in after the cache lookup.
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from threading import Lock
 from typing import Any
 
 from flask import current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from forum import policy
+from forum import fragments, policy
+from forum.fragments import FragmentCache
 from forum.models import Post, Thread
 from forum.policy import Actor
 from forum.templating import time_element, time_parts
@@ -230,53 +229,17 @@ def _reply_target(post: Post) -> ReplyTarget | None:
     return ReplyTarget(target.id, target.post_number, target.author_name, shown=shown)
 
 
-class FragmentCache:
-    """A bounded least-recently-used map from cards to their HTML (thread-safe)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[PostCard, str] = OrderedDict()
-        self._lock = Lock()
-        self.hits = self.misses = 0
-
-    def get(self, card: PostCard) -> str | None:
-        with self._lock:
-            html = self._items.get(card)
-            if html is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(card)
-            self.hits += 1
-            return html
-
-    def put(self, card: PostCard, html: str) -> None:
-        if self.size <= 0:
-            return
-        with self._lock:
-            self._items[card] = html
-            self._items.move_to_end(card)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
 def fragment_cache() -> FragmentCache:
     """This app's cache (``POST_FRAGMENT_CACHE_SIZE`` entries; 0 turns caching off)."""
-    cache = current_app.extensions.get("post_fragments")
-    size = current_app.config.get("POST_FRAGMENT_CACHE_SIZE", 1000)
-    if cache is None or cache.size != size:
-        cache = current_app.extensions["post_fragments"] = FragmentCache(size)
-    return cache
+    return fragments.cache("post_fragments", "POST_FRAGMENT_CACHE_SIZE")
 
 
 def render(card: PostCard) -> Markup:
     """The card's HTML, from the cache when this card was rendered before."""
-    cache = fragment_cache()
-    html = cache.get(card)
-    if html is None:
-        template = current_app.jinja_env.get_template(TEMPLATE)
-        html = template.render(card=card, csrf_value=CSRF_PLACEHOLDER)
-        cache.put(card, html)
+    html = fragment_cache().html(card, lambda: _render(card))
     return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
+
+
+def _render(card: PostCard) -> str:
+    template = current_app.jinja_env.get_template(TEMPLATE)
+    return template.render(card=card, csrf_value=CSRF_PLACEHOLDER)

@@ -57,8 +57,11 @@ def time_tag(value: datetime | None) -> Markup:
 
 
 def register(app: Flask) -> None:
+    from forum import thread_cards  # it renders with this module's time helpers
+
     app.jinja_env.filters["timeago"] = timeago
     app.jinja_env.globals["time_tag"] = time_tag
+    app.jinja_env.globals["thread_rows"] = thread_cards.rows
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
     app.jinja_env.trim_blocks = True
