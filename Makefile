@@ -16,6 +16,8 @@ FLASK := $(VENV)/bin/flask --app wsgi
 # The database- and Redis-dependent tests, run again against real servers by `make test-services`.
 # pytest-xdist processes; every worker gets its own SQLite file and PostgreSQL database.
 PYTEST_WORKERS ?= 2
+# One more than the cores for the PostgreSQL run: its workers wait on the server's processes.
+SERVICE_TEST_WORKERS ?= 3
 FORUM_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FORUM_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
@@ -81,14 +83,15 @@ test: $(VENV_STAMP) $(NODE_STAMP) $(CHROMIUM)
 	@echo "--- ruff format --check"
 	@$(VENV)/bin/ruff format --check .
 	@echo "--- pytest ($(PYTEST_WORKERS) workers)"
-	@$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
+	@$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # pytest's exit code 5 (no test collected) fails this target like any other non-zero code.
 test-services: $(VENV_STAMP)
 	@echo "--- pytest against $(FORUM_TEST_DATABASE_URL) and $(FORUM_TEST_REDIS_URL)"
 	@FORUM_TEST_DATABASE_URL='$(FORUM_TEST_DATABASE_URL)' \
 		FORUM_TEST_REDIS_URL='$(FORUM_TEST_REDIS_URL)' \
-		$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser and not reliability" -k "postgresql or redis" \
+		$(VENV)/bin/pytest -n $(SERVICE_TEST_WORKERS) --dist loadgroup \
+		-m "not browser and not reliability" -k "postgresql or redis" \
 		|| { rc=$$?; [ $$rc -ne 5 ] || echo "test-services: no PostgreSQL or Redis test was collected" >&2; exit $$rc; }
 
 # Real servers on loopback, bounded by counts and timeouts (tests/reliability/conftest.py).

@@ -108,7 +108,11 @@ CATEGORY_MODERATOR = "category_moderator"
 PENDING_2FA = "pending_2fa"
 PEOPLE = (ADMIN, MODERATOR, CATEGORY_MODERATOR, MEMBER)
 #: How many more of everything the world grows by.
-GROWTH = 12
+GROWTH = 4
+
+#: One worker runs the whole module (``--dist loadgroup`` in the Makefile), so the world is
+#: built once per run, not once per worker.
+pytestmark = pytest.mark.xdist_group("page_sweep")
 
 
 @dataclass(frozen=True)
