@@ -44,6 +44,7 @@ class ThreadCard:
     #: Never opened, and active since the reader joined.
     is_new: bool
     unread_count: int
+    has_unread: bool
     author_name: str
     created: Stamp
     #: The category's slug and name, when the list mixes categories.
@@ -53,10 +54,6 @@ class ThreadCard:
     reply_count: int
     last_poster_name: str
     last_post: Stamp
-
-    @property
-    def has_unread(self) -> bool:
-        return self.is_new or self.unread_count > 0
 
 
 def card(row: ThreadRow, *, show_category: bool, now: datetime) -> ThreadCard:
@@ -72,6 +69,7 @@ def card(row: ThreadRow, *, show_category: bool, now: datetime) -> ThreadCard:
         is_solved=row.is_solved,
         is_new=row.is_new,
         unread_count=row.unread_count,
+        has_unread=row.has_unread,
         author_name=thread.author_name,
         created=Stamp.of(thread.created_at, now),
         category=(thread.category.slug, thread.category.name) if show_category else None,
