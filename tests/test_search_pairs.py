@@ -14,7 +14,9 @@ from sqlalchemy import select, text, update
 from forum import search
 from forum.extensions import db
 from forum.models import Post, Thread, utcnow
-from forum.search import postgres, postgres_plans, postgres_survey
+from forum.search import postgres, postgres_match, postgres_plans, postgres_survey
+from forum.search.facets import Facets
+from forum.search.postgres_match import MAX_ADJACENT
 from forum.search.query import parse
 from forum.services import discussions, moderation_posts, moderation_threads
 from tests.factories import (
@@ -341,3 +343,52 @@ def test_a_date_range_in_the_past_finds_the_newest_matches_written_before_it(pg,
 
     assert found(f"ferritin before:{day}") == ["Old 29", "Old 28", "Old 27"]
     assert plans == [["range", "all"]]
+
+
+# Words that travel together (PostgreSQL's estimates) -------------------------------------------
+
+
+def _estimate(words: str) -> float:
+    connection = db.session.connection()
+    query = parse(words)
+    survey = postgres_survey.survey(connection, query)
+    return postgres_survey.estimated_matches(connection, query, Facets(), survey)[0]
+
+
+def test_words_that_travel_together_are_estimated_from_the_posts_that_have_them_side_by_side(
+    pg, monkeypatch
+):
+    """The planner takes a search's words as independent: two words in a fifth of the posts
+    each, always together, it expects in a twenty-fifth. The posts that have them side by side
+    are a floor for the estimate, so the search reads the newest posts instead of every match
+    (the same words in the other order are never side by side: the planner's own estimate
+    stands)."""
+    plans = record_plans(monkeypatch)
+    pg.config["SEARCH_CANDIDATE_LIMIT"] = 3
+    for n in range(40):
+        thread = make_thread(title=f"Advice {n}", body="Safety netting advice given.")
+        for _ in range(4):
+            make_reply(thread, body="Nothing relevant here.")
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+    together, apart = _estimate("safety netting"), _estimate("netting safety")
+    newest = found("safety netting")
+
+    assert together >= 30 and apart < 20  # 40 posts have both
+    assert newest == ["Advice 39", "Advice 38", "Advice 37"]
+    assert plans == [["walk", "all"]]  # with the planner's 8 it read every match
+    assert found("netting safety") == newest
+
+
+def test_side_by_side_words_are_estimated_with_the_rest_of_the_search():
+    """Each pair of side-by-side words is estimated with the search's other words, exclusions,
+    prefixes and filters; only words (no phrase) are paired, at most ``MAX_ADJACENT`` pairs."""
+    query = parse('safety netting advice -cough ferr* "two week"')
+
+    assert postgres_match.adjacent_words(parse("safety netting advice -cough ferr*")) == [
+        ("safety netting", '"advice" -"cough"'),
+        ("netting advice", '"safety" -"cough"'),
+    ]
+    assert postgres_match.adjacent_words(query) == []  # a phrase: its pairs are used instead
+    assert len(postgres_match.adjacent_words(parse("a1 b2 c3 d4 e5 f6"))) == MAX_ADJACENT

@@ -6,7 +6,9 @@ the snippets (``postgres``) and the text of attached files (``files``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import reduce
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, cast, func, literal_column
@@ -14,7 +16,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from forum.search.facets import Facets
 from forum.search.postgres_schema import CONFIG
-from forum.search.query import SearchQuery, TextShape
+from forum.search.query import SearchQuery, Term, TextShape
 
 REGCONFIG = literal_column(f"'{CONFIG}'::regconfig")
 POST_VECTOR = literal_column("posts.search_vector", TSVECTOR)
@@ -22,12 +24,37 @@ POST_FACETS = literal_column("posts.search_facets", TSVECTOR)
 THREAD_VECTOR = literal_column("threads.search_vector", TSVECTOR)
 
 
+#: At most this many pairs of a search's side-by-side words are estimated (``adjacent_words``).
+MAX_ADJACENT = 3
+
+
 def websearch_text(query: SearchQuery) -> str:
     """Words, phrases and exclusions for ``websearch_to_tsquery``, each quoted so that words
     such as "or" are never read as operators."""
-    return " ".join(
-        ("-" if t.negated else "") + f'"{t.text}"' for t in query.terms if t.kind != "prefix"
-    )
+    return _quoted(query.terms)
+
+
+def _quoted(terms: Iterable[Term]) -> str:
+    return " ".join(("-" if t.negated else "") + f'"{t.text}"' for t in terms if t.kind != "prefix")
+
+
+def adjacent_words(query: SearchQuery) -> list[tuple[str, str]]:
+    """For a search of words without phrases, each pair of words typed side by side (the
+    first ``MAX_ADJACENT``), and the rest of its words and exclusions (``websearch_text``'s
+    form): what ``postgres_survey.estimated_matches`` asks about words that travel together.
+
+    The planner takes a search's words as independent, and words that make a term ("safety
+    netting", "two week wait") mostly come together: it expected 1,423 of a million posts to
+    hold both "safety" and "netting", and 11,586 did. The posts that have the two side by side
+    are some of those that have both, so their count is a floor for the estimate."""
+    if any(t.kind == "phrase" for t in query.terms):
+        return []
+    at = [n for n, t in enumerate(query.terms) if t.kind == "word" and not t.negated]
+    pairs = []
+    for left, right in list(pairwise(at))[:MAX_ADJACENT]:
+        rest = (t for n, t in enumerate(query.terms) if n not in (left, right))
+        pairs.append((f"{query.terms[left].text} {query.terms[right].text}", _quoted(rest)))
+    return pairs
 
 
 def prefix_text(query: SearchQuery) -> str:

@@ -34,6 +34,9 @@ from forum.models import Post, utcnow
 from forum.search.facets import Facets
 from forum.search.postgres_match import (
     POST_FACETS,
+    POST_VECTOR,
+    REGCONFIG,
+    adjacent_words,
     indexed_words,
     others_text,
     parameters,
@@ -106,6 +109,8 @@ class Survey:
     prefixes: bool = False
     #: For a ``before:`` day in the past, about where the posts written by its end end.
     before_id: int | None = None
+    #: The keys of each pair of words typed side by side (``adjacent_words``), for estimates.
+    adjacent: tuple[tuple[str, ...], ...] = ()
 
 
 def survey(connection: Connection, query: SearchQuery) -> Survey:
@@ -139,10 +144,15 @@ def survey(connection: Connection, query: SearchQuery) -> Survey:
     for n, phrase in enumerate(phrases):
         params[f"phrase_{n}"] = phrase
         columns.append(f"tsvector_to_array(search_word_pairs(:phrase_{n}))")
+    for n, (words, _rest) in enumerate(adjacent_words(query)):
+        params[f"adjacent_{n}"] = words
+        columns.append(f"tsvector_to_array(search_word_pairs(:adjacent_{n}))")
     statement = f"SELECT {', '.join(columns)} FROM pg_class AS c WHERE c.oid = 'posts'::regclass"
     row = connection.execute(text(statement).bindparams(*_typed(params)), params).one()
-    pairs = WordPairs(tuple(tuple(keys or ()) for keys in row[7:]))
-    return Survey(row[0], float(row[1] or 0), pairs, row[2], row[3], before_id=row[6])
+    keys = [tuple(found or ()) for found in row[7:]]
+    pairs = WordPairs(tuple(keys[: len(phrases)]))
+    adjacent = tuple(keys[len(phrases) :])
+    return Survey(row[0], float(row[1] or 0), pairs, row[2], row[3], row[6], adjacent)
 
 
 #: A binary search over post ids (about 20 lookups of the primary key) for where posts written
@@ -178,25 +188,38 @@ def estimated_matches(
     months: Facets | None = None,
 ) -> list[float]:
     """The planner's estimates (from ANALYZE statistics) of how many posts match the search
-    (``_estimated``) and, with ``months``, how many carry those month tokens, in one round
-    trip."""
-    text = query.text_shape
+    and, with ``months``, how many carry those month tokens, in one round trip.
+
+    The first is the larger of the match's own estimate (``_estimated``) and, for words typed
+    side by side, that of the posts having them side by side with the rest of the search
+    (``adjacent_words``): the planner takes words as independent, so for words that travel
+    together its own estimate is far too low, and the side-by-side posts are a floor."""
+    adjacent = [
+        (keys, rest)
+        for keys, (_words, rest) in zip(survey.adjacent, adjacent_words(query), strict=False)
+        if keys
+    ]
     sql, defaults = _explain(
-        text,
+        query.text_shape,
         bool(facets),
         bool(survey.pairs),
         survey.others,
         survey.prefixes,
+        tuple(bool(rest) for _keys, rest in adjacent),
         bool(months),
         connection.dialect,
     )
     params = {**defaults, **parameters(query, facets)}
     params["ts_pairs_probe"] = survey.pairs.probe_text()
     params["ts_months"] = (months or Facets()).tsquery()
+    for n, (keys, rest) in enumerate(adjacent):
+        params[f"ts_adjacent_{n}"] = _all_of(keys)
+        params[f"ts_rest_{n}"] = rest
     plan = connection.exec_driver_sql(sql, params).scalar_one()[0]["Plan"]
-    if not months:
-        return [float(plan["Plan Rows"])]
-    return [float(child["Plan Rows"]) for child in plan["Plans"]]
+    probes = [plan] if not adjacent and not months else plan["Plans"]  # an Append's parts
+    rows = [float(probe["Plan Rows"]) for probe in probes]
+    found = [max(rows[: 1 + len(adjacent)])]
+    return [*found, rows[-1]] if months else found
 
 
 @lru_cache(maxsize=64)
@@ -206,12 +229,19 @@ def _explain(
     pairs: bool,
     others: bool,
     prefixes: bool,
+    adjacent: tuple[bool, ...],
     months: bool,
     dialect: Any,
 ) -> tuple[str, dict[str, Any]]:
     """``estimated_matches``'s EXPLAIN, compiled once per shape of search: the SQL and the
-    values of its constants (the search's own are bound)."""
+    values of its constants (the search's own are bound). ``adjacent``: for each pair of
+    words side by side, whether the search has words besides them."""
     matches = [_estimated(text, facets, pairs, others, prefixes)]
+    for n, rest in enumerate(adjacent):
+        side_by_side = PAIRS_VECTOR.op("@@")(cast(bindparam(f"ts_adjacent_{n}"), TSQUERY))
+        besides = func.websearch_to_tsquery(REGCONFIG, bindparam(f"ts_rest_{n}"))
+        words = [POST_VECTOR.op("@@")(besides)] if rest else []
+        matches.append(and_(side_by_side, *words, *indexed_words(False, prefixes, facets)))
     if months:
         matches.append(POST_FACETS.op("@@")(cast(bindparam("ts_months"), TSQUERY)))
     probes = [select(literal(1)).select_from(Post).where(match) for match in matches]
