@@ -332,7 +332,7 @@ def matching_posts(query: str) -> int | None:
         count = text("SELECT count(*) FROM search_posts WHERE search_posts MATCH :q")
         params = {"q": sqlite.posts_expression(parsed, facets.Facets())}
     else:
-        match = postgres.posts_match(parsed, facets.Facets())
+        match = postgres.posts_match(parsed.text_shape, facets=False)
         count = select(func.count()).select_from(Post).where(match)
         params = postgres.parameters(parsed)
     found = db.session.execute(count, params).scalar_one()
