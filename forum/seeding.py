@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, insert, select
 
-from forum import markup, synthetic_text
+from forum import markup, search, synthetic_text
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User, utcnow
 from forum.passwords import hash_password
@@ -224,8 +224,9 @@ def seed_bench(
     ]
     result = db.session.execute(insert(Thread).returning(Thread.id), thread_rows)
     thread_ids = [row[0] for row in result]
-    _bench_posts(thread_ids, first_user, users, posts, rng, progress)
-    _recount(category_ids)
+    with search.built_afterwards():
+        _bench_posts(thread_ids, first_user, users, posts, rng, progress)
+        _recount(category_ids)
 
 
 def _bench_categories() -> list[int]:

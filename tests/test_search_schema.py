@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import text
+import re
 
-from forum import search
+import pytest
+from sqlalchemy import select, text
+
+from forum import search, seeding
 from forum.extensions import db
+from forum.models import Post
 from tests.factories import make_thread, make_user
 
 
@@ -87,6 +90,24 @@ def test_install_recreates_exactly_what_the_migration_made(app):
 
     assert search_objects() == made_by_migration
     assert titles("osteosarcoma") == ["Before the repair"]
+
+
+def test_a_bulk_load_is_indexed_once_its_rows_are_in(app):
+    """``forum seed-bench`` takes the index down while it inserts and builds it from the
+    tables afterwards (``search.built_afterwards``): the index ends as the migrations made it,
+    and every post is found by its words."""
+    made_by_migration = search_objects()
+
+    seeding.seed_bench(users=3, threads=4, posts=30)
+    db.session.commit()
+
+    assert search_objects() == made_by_migration
+    assert search.install() is False
+    reader = make_user()
+    for post in db.session.scalars(select(Post).order_by(Post.id)):
+        word = max(re.findall(r"[a-z]{4,}", post.body_source.lower()), key=len)
+        found = {hit.thread.id for hit in search.search_posts(word, reader).hits}
+        assert post.thread_id in found, word
 
 
 def gin_indexes() -> dict[str, list[str] | None]:
