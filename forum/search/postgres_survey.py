@@ -109,8 +109,9 @@ class Survey:
     prefixes: bool = False
     #: For a ``before:`` day in the past, about where the posts written by its end end.
     before_id: int | None = None
-    #: The keys of each pair of words typed side by side (``adjacent_words``), for estimates.
-    adjacent: tuple[tuple[str, ...], ...] = ()
+    #: For each pair of words typed side by side (``adjacent_words``) that makes a pair, its
+    #: keys and the rest of the search's words, for the estimate.
+    adjacent: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 def survey(connection: Connection, query: SearchQuery) -> Survey:
@@ -144,14 +145,16 @@ def survey(connection: Connection, query: SearchQuery) -> Survey:
     for n, phrase in enumerate(phrases):
         params[f"phrase_{n}"] = phrase
         columns.append(f"tsvector_to_array(search_word_pairs(:phrase_{n}))")
-    for n, (words, _rest) in enumerate(adjacent_words(query)):
+    side_by_side = adjacent_words(query)
+    for n, (words, _rest) in enumerate(side_by_side):
         params[f"adjacent_{n}"] = words
         columns.append(f"tsvector_to_array(search_word_pairs(:adjacent_{n}))")
     statement = f"SELECT {', '.join(columns)} FROM pg_class AS c WHERE c.oid = 'posts'::regclass"
     row = connection.execute(text(statement).bindparams(*_typed(params)), params).one()
     keys = [tuple(found or ()) for found in row[7:]]
     pairs = WordPairs(tuple(keys[: len(phrases)]))
-    adjacent = tuple(keys[len(phrases) :])
+    found_pairs = zip(keys[len(phrases) :], side_by_side, strict=True)
+    adjacent = tuple((pair, rest) for pair, (_words, rest) in found_pairs if pair)
     return Survey(row[0], float(row[1] or 0), pairs, row[2], row[3], row[6], adjacent)
 
 
@@ -194,11 +197,7 @@ def estimated_matches(
     side by side, that of the posts having them side by side with the rest of the search
     (``adjacent_words``): the planner takes words as independent, so for words that travel
     together its own estimate is far too low, and the side-by-side posts are a floor."""
-    adjacent = [
-        (keys, rest)
-        for keys, (_words, rest) in zip(survey.adjacent, adjacent_words(query), strict=False)
-        if keys
-    ]
+    adjacent = survey.adjacent
     sql, defaults = _explain(
         query.text_shape,
         bool(facets),
