@@ -59,11 +59,11 @@ class Config:
     THREADS_PER_PAGE = 25
     POSTS_PER_PAGE = 20
     #: Threads never opened count as unread for this many days after their last post
-    #: (forum/listings.py, new_since); threads a member opened stay unread until read.
+    #: (forum/queries/listings.py, new_since); threads a member opened stay unread until read.
     UNREAD_WINDOW_DAYS = 30
-    #: Rendered posts kept per worker process (forum/post_cards.py); 0 turns the cache off.
+    #: Rendered posts kept per worker process (forum/cards/posts.py); 0 turns the cache off.
     POST_FRAGMENT_CACHE_SIZE = 1000
-    #: Rendered thread-list rows kept per worker process (forum/thread_cards.py); 0: off.
+    #: Rendered thread-list rows kept per worker process (forum/cards/threads.py); 0: off.
     THREAD_ROW_CACHE_SIZE = 1000
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 60_000

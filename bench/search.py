@@ -6,7 +6,7 @@ Usage (from the repository root, PostgreSQL on 127.0.0.1):
     .venv/bin/python bench/search.py --only sqlite --skip-build
 
 For each database it migrates, seeds with ``forum seed-bench`` until there are ``--posts``
-posts (or reuses what is there; the text is Zipf-distributed, see forum/synthetic_text.py),
+posts (or reuses what is there; the text is Zipf-distributed, see forum/cli/synthetic_text.py),
 adds a few hundred posts with known rare words through the normal services (so the index
 triggers see them), marks 2% of threads solved and tags 1%, rebuilds the index while timing
 it, measures its size, then times ``forum.search.search_posts`` (the function the search
@@ -48,14 +48,15 @@ from sqlalchemy import (  # noqa: E402
 )
 
 from forum import create_app, search  # noqa: E402
+from forum.cli.synthetic_text import vocabulary  # noqa: E402
 from forum.database import write_intent  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import Category, Post, Role, Tag, Thread, ThreadTag, User, utcnow  # noqa: E402
 from forum.policy import SYSTEM  # noqa: E402
 from forum.search import facets, postgres, sqlite  # noqa: E402
 from forum.search.query import parse  # noqa: E402
-from forum.services import accounts, discussions  # noqa: E402
-from forum.synthetic_text import vocabulary  # noqa: E402
+from forum.services.discussions import posting as discussions  # noqa: E402
+from forum.services.membership import accounts  # noqa: E402
 
 DEFAULT_SQLITE = f"sqlite:///{ROOT / 'instance' / 'bench-search.db'}"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_search_bench"
@@ -281,7 +282,7 @@ def queries() -> list[tuple[str, str]]:
     """The 30 queries as (shape, query): common words, rare words, phrases, prefixes,
     exclusions, filters with and without words, and searches that find nothing.
 
-    Word frequencies (share of posts containing the word, from forum/synthetic_text.py's
+    Word frequencies (share of posts containing the word, from forum/cli/synthetic_text.py's
     Zipf distribution) are printed beside each query when it runs."""
     author = db.session.scalar(
         select(User.username).where(User.username.like("bench%")).order_by(User.id).limit(1)

@@ -97,7 +97,7 @@ def http_request(
 
 
 def sign_in(port: int, email: str) -> str:
-    from forum.seeding import DEMO_PASSWORD
+    from forum.cli.seeding import DEMO_PASSWORD
 
     body = urlencode({"email": email, "password": DEMO_PASSWORD})
     status, response, _ = http_request(port, "POST", "/login", body)

@@ -8,13 +8,15 @@ from typing import Any
 
 from flask import Flask
 
-from forum import cli, courier, serving, templating
-from forum.auth import register_auth
+from forum.cli import commands as cli
 from forum.database import configure_engine, write_intent
 from forum.errors import register_error_handlers
 from forum.extensions import csrf, db, limiter, migrate
-from forum.routing import IdConverter
-from forum.security import register_security_headers
+from forum.jobs import courier
+from forum.web import serving, templating
+from forum.web.auth import register_auth
+from forum.web.converters import IdConverter
+from forum.web.security import register_security_headers
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -79,22 +81,12 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from forum.views import (
-        account,
-        admin,
-        admin_members,
-        auth,
-        categories,
-        join,
-        main,
-        members,
-        passwords,
-        posts,
-        search,
-        threads,
-        two_factor,
-        users,
-    )
+    from forum.views import home as main
+    from forum.views import search
+    from forum.views.admin import members as admin_members
+    from forum.views.admin import overview as admin
+    from forum.views.discussions import categories, posts, threads
+    from forum.views.membership import account, auth, join, members, passwords, two_factor, users
 
     for module in (main, auth, categories, threads, posts, users, search):
         app.register_blueprint(module.bp)
@@ -108,43 +100,46 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_confidentiality(app: Flask) -> None:
-    from forum.views import confidentiality, mod_confidentiality
+    from forum.views.confidentiality import check as confidentiality
+    from forum.views.confidentiality import review as mod_confidentiality
 
     for module in (confidentiality, mod_confidentiality):
         app.register_blueprint(module.bp)
 
 
 def _register_notifications(app: Flask) -> None:
-    from forum.views import notification_settings, notifications
+    from forum.views.notifications import inbox as notifications
+    from forum.views.notifications import settings as notification_settings
 
     for module in (notifications, notification_settings):
         app.register_blueprint(module.bp)
 
 
 def _register_answers(app: Flask) -> None:
-    from forum.views import admin_tags, answers, composer, lists, revisions
+    from forum.views.admin import tags as admin_tags
+    from forum.views.discussions import answers, composer, lists, revisions
 
     for module in (lists, answers, revisions, composer, admin_tags):
         app.register_blueprint(module.bp)
 
 
 def _register_library(app: Flask) -> None:
-    from forum.views import admin_uploads, library, uploads
+    from forum.views.admin import uploads as admin_uploads
+    from forum.views.library import resources as library
+    from forum.views.library import uploads
 
     for module in (uploads, library, admin_uploads):
         app.register_blueprint(module.bp)
 
 
 def _register_moderation(app: Flask) -> None:
-    from forum.views import (
-        mod,
-        mod_audit,
-        mod_members,
-        mod_posts,
-        mod_reports,
-        mod_threads,
-        mod_words,
-    )
+    from forum.views.moderation import audit as mod_audit
+    from forum.views.moderation import members as mod_members
+    from forum.views.moderation import posts as mod_posts
+    from forum.views.moderation import queue as mod
+    from forum.views.moderation import reports as mod_reports
+    from forum.views.moderation import threads as mod_threads
+    from forum.views.moderation import words as mod_words
 
     for module in (mod, mod_posts, mod_threads, mod_members, mod_words, mod_audit, mod_reports):
         app.register_blueprint(module.bp)

@@ -11,7 +11,8 @@ from forum import queries
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User
 from forum.policy import SYSTEM
-from forum.services import accounts, discussions
+from forum.services.discussions import posting as discussions
+from forum.services.membership import accounts
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -118,12 +119,12 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
 
 def publish_pledge(text: str = "I will never post anything that identifies a patient.") -> int:
     """Publish a pledge version as an admin; returns the version number."""
-    from forum.services import pledge
+    from forum.services.membership import pledge
 
     db.session.commit()
     version = pledge.publish_pledge(make_admin(), text).version
     db.session.commit()
-    from forum.gates import forget_pledge_version
+    from forum.web.gates import forget_pledge_version
 
     forget_pledge_version()  # pages cache the current version briefly
     return version
@@ -139,7 +140,7 @@ def totp_code(secret: str, offset_steps: int = 0) -> str:
 
 def with_two_factor(user: User) -> tuple[str, list[str]]:
     """Turn on two-factor sign-in for ``user``; returns the secret and the recovery codes."""
-    from forum.services import two_factor
+    from forum.services.membership import two_factor
 
     db.session.commit()
     secret = two_factor.new_secret()
@@ -155,7 +156,7 @@ def with_two_factor(user: User) -> tuple[str, list[str]]:
 
 def make_category_moderator(*categories: Category, **kwargs: Any) -> User:
     """A member made moderator of ``categories`` (and no others) by an admin."""
-    from forum.services import moderation_members
+    from forum.services.moderation import members as moderation_members
 
     member = make_user(**kwargs)
     moderation_members.set_moderated_categories(make_admin(), member, list(categories))
@@ -180,7 +181,7 @@ def suspended_member(**kwargs: Any) -> User:
 
 def reported_post(post: Post, *, reason: str = "unkind", reporter: User | None = None) -> Any:
     """``post`` reported by ``reporter`` (a new member by default); returns the queue item."""
-    from forum.services import moderation_flags
+    from forum.services.moderation import flags as moderation_flags
 
     reporter = reporter or make_user()
     post = queries.get_post_or_404(post.id, SYSTEM)
@@ -196,7 +197,7 @@ def reported_post(post: Post, *, reason: str = "unkind", reporter: User | None =
 
 
 def make_tag(name: str | None = None, *, description: str = "") -> Any:
-    from forum.services import tags
+    from forum.services.discussions import tags
 
     db.session.commit()
     tag = tags.create_tag(SYSTEM, name=name or f"Tag {next(_counter)}", description=description)
@@ -208,7 +209,7 @@ def solved_thread(
 ) -> Any:
     """A question whose first reply (by ``answerer``) is its accepted solution; returns
     ``(thread, solution_post)``."""
-    from forum.services import solutions
+    from forum.services.discussions import solutions
 
     author = author or make_user()
     thread = make_thread(author=author, **kwargs)
@@ -220,7 +221,7 @@ def solved_thread(
 
 def read_up_to(user: User, thread: Thread, post_number: int) -> None:
     """``user`` has read ``thread`` up to ``post_number``."""
-    from forum.services import reading
+    from forum.services.discussions import reading
 
     db.session.commit()
     reading.mark_thread_read(user, loaded(thread), post_number)
@@ -236,7 +237,7 @@ def uploaded_file(
     """An upload by ``user`` (a small PDF unless ``data`` is given), not yet in a post."""
     import io
 
-    from forum.services import uploads
+    from forum.services.library import uploads
     from tests import upload_samples
 
     db.session.commit()
@@ -271,7 +272,7 @@ def make_resource(
     import io
     from datetime import UTC, datetime, timedelta
 
-    from forum.services import library
+    from forum.services.library import resources as library
     from tests import upload_samples
 
     db.session.commit()
@@ -303,7 +304,7 @@ def make_resource(
 def confirmed_reply(thread: Thread, *, author: User | None = None, body: str) -> Post:
     """A reply whose author confirmed, when the guard asked, that the details it found are not
     patient-identifiable (so it is published, and waits in the review queue)."""
-    from forum.services import confidentiality
+    from forum.services.confidentiality import guard as confidentiality
 
     db.session.commit()
     seen = confidentiality.scan_fields({"body": body}).confirm_fingerprints

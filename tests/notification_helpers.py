@@ -15,7 +15,7 @@ from forum.models import Notification, NotificationSettings, User, utcnow
 def run_worker(app: Flask, now: datetime) -> dict[str, int]:
     """``forum worker --once`` as it would run at ``now`` (in a context of its own, as the
     worker process has)."""
-    from forum import worker
+    from forum.jobs import worker
 
     with app.app_context():
         return worker.run_due_jobs(now)
@@ -38,7 +38,7 @@ def unread_count(user: User) -> int:
 
 def set_email_settings(user: User, **values: Any) -> NotificationSettings:
     """Store settings for ``user`` directly (the settings page is tested on its own)."""
-    from forum.services import subscriptions
+    from forum.services.notifications import subscriptions
 
     db.session.commit()
     settings = subscriptions._stored_settings(user.id)

@@ -15,7 +15,7 @@ from forum import queries
 from forum.extensions import db
 from forum.models import AuditEntry, PledgeAcceptance, Post, User
 from forum.policy import SYSTEM
-from forum.services import discussions
+from forum.services.discussions import posting as discussions
 from tests.factories import (
     PASSWORD,
     make_admin,

@@ -9,15 +9,14 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
-from forum import listings, thread_extras
-from forum.case_template import CaseFields
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.listings import ListKind
 from forum.models import Bookmark, Draft, HelpfulMark, Thread, ThreadRead, User
-from forum.services import (
+from forum.queries import listings
+from forum.queries import thread_page as thread_extras
+from forum.queries.listings import ListKind
+from forum.services.discussions import (
     bookmarks,
-    discussions,
     drafts,
     helpful,
     questions,
@@ -25,6 +24,8 @@ from forum.services import (
     solutions,
     tags,
 )
+from forum.services.discussions import posting as discussions
+from forum.text.case_template import CaseFields
 from tests.factories import (
     loaded,
     make_category,

@@ -200,7 +200,7 @@ def test_category_and_home_pages_show_unread_counts(app, client):
 def test_members_share_the_list_statements_and_each_gets_their_own_lists(app):
     """List statements are built once per shape of reader, with the reader's id and dates
     bound at each run: one member's view must never leave their id in another's list."""
-    from forum import listings
+    from forum.queries import listings
 
     first, second = make_user(), make_user()
     category = make_category(name="Shared lists")
@@ -386,7 +386,7 @@ def test_similar_threads_never_include_staff_only_ones(app, client):
 def _edited_post(author: User) -> Post:
     from forum import queries
     from forum.policy import SYSTEM
-    from forum.services import discussions
+    from forum.services.discussions import posting as discussions
 
     post = make_reply(make_thread(), author=author, body="First line\nSecond <b>line</b>")
     post = queries.get_post_or_404(post.id, SYSTEM)

@@ -8,7 +8,8 @@ import pytest
 from forum import queries
 from forum.extensions import db
 from forum.policy import SYSTEM
-from forum.services import bookmarks, discussions, helpful, questions, reading, solutions
+from forum.services.discussions import bookmarks, helpful, questions, reading, solutions
+from forum.services.discussions import posting as discussions
 from tests.factories import make_category, make_tag, make_user, sign_in
 
 LIST_PAGES = [

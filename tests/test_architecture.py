@@ -15,18 +15,18 @@ FORUM = ROOT / "forum"
 LAYERS = [
     ("forum/views/", "edge"),
     ("forum/api/", "edge"),
-    ("forum/cli.py", "edge"),
+    ("forum/cli/commands.py", "edge"),
     ("forum/services/", "service"),
-    ("forum/queries.py", "read"),
-    ("forum/listings.py", "read"),
-    ("forum/thread_extras.py", "read"),
-    ("forum/composer_lookups.py", "read"),
-    ("forum/case_template.py", "pure"),
-    ("forum/revision_diff.py", "pure"),
-    ("forum/quoting.py", "pure"),
+    ("forum/queries/__init__.py", "read"),
+    ("forum/queries/listings.py", "read"),
+    ("forum/queries/thread_page.py", "read"),
+    ("forum/queries/composer.py", "read"),
+    ("forum/text/case_template.py", "pure"),
+    ("forum/text/revision_diff.py", "pure"),
+    ("forum/text/quoting.py", "pure"),
     ("forum/forms/", "form"),
-    ("forum/policy.py", "pure"),
-    ("forum/markup.py", "pure"),
+    ("forum/policy/", "pure"),
+    ("forum/text/markup.py", "pure"),
     ("forum/pii/", "pure"),
     ("forum/search/", "pure"),
     ("forum/models/", "model"),
@@ -34,13 +34,13 @@ LAYERS = [
 
 #: Modules a layer must never import.
 FORBIDDEN = {
-    "service": ("forum.views", "forum.api", "forum.cli", "flask_login"),
-    "read": ("forum.views", "forum.api", "forum.cli", "forum.services", "flask_login"),
+    "service": ("forum.views", "forum.api", "forum.cli.commands", "flask_login"),
+    "read": ("forum.views", "forum.api", "forum.cli.commands", "forum.services", "flask_login"),
     "form": ("forum.views", "forum.services", "forum.queries", "forum.extensions", "forum.models"),
     "pure": (
         "forum.views",
         "forum.api",
-        "forum.cli",
+        "forum.cli.commands",
         "forum.services",
         "forum.queries",
         "flask_login",
@@ -48,7 +48,7 @@ FORBIDDEN = {
     "model": (
         "forum.views",
         "forum.api",
-        "forum.cli",
+        "forum.cli.commands",
         "forum.services",
         "forum.queries",
         "forum.policy",
@@ -56,7 +56,7 @@ FORBIDDEN = {
     ),
 }
 #: The text pipeline and the detector know nothing of Flask or the database.
-STANDALONE = {"forum/markup.py", "forum/pii/"}
+STANDALONE = {"forum/text/markup.py", "forum/pii/"}
 STANDALONE_FORBIDDEN = ("flask", "forum.models", "forum.extensions", "sqlalchemy")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from forum import clamd
+from forum.uploads import clamd
 from tests import upload_samples as samples
 from tests.factories import make_admin, make_user, sign_in
 

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 from forum import pii, queries
 from forum.extensions import db
 from forum.models import ConfidentialityReview, Post, PostFinding, Thread, User
-from forum.services import confidentiality, discussions, profiles
-from forum.services.confidentiality import ConfidentialityError
+from forum.services.confidentiality import guard as confidentiality
+from forum.services.confidentiality.guard import ConfidentialityError
+from forum.services.discussions import posting as discussions
+from forum.services.membership import profiles
 from tests.factories import (
     loaded,
     make_category,
@@ -351,7 +353,7 @@ def test_the_live_check_needs_a_member_and_csrf(app, client):
 
 
 def test_the_demo_data_passes_the_guard(app):
-    from forum import seeding
+    from forum.cli import seeding
 
     assert seeding.seed_demo() is True
     db.session.commit()

@@ -8,10 +8,11 @@ import json
 import pytest
 from sqlalchemy import select
 
-from forum.cli import forum_cli
+from forum.cli.commands import forum_cli
 from forum.extensions import db
 from forum.models import AuditEntry, ConfidentialityReview
-from forum.services import confidentiality, discussions
+from forum.services.confidentiality import guard as confidentiality
+from forum.services.discussions import posting as discussions
 from tests.factories import (
     loaded,
     make_category,

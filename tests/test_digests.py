@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from forum import email_schedule
-from forum.email_schedule import LONDON
 from forum.extensions import db
 from forum.models import OutboxMessage, WatchLevel, utcnow
-from forum.services import helpful, solutions, subscriptions
+from forum.services.discussions import helpful, solutions
+from forum.services.notifications import schedule as email_schedule
+from forum.services.notifications import subscriptions
+from forum.services.notifications.schedule import LONDON
 from tests.factories import (
     loaded,
     make_category,
@@ -197,7 +198,7 @@ def _redis_url() -> str:
 
 
 def test_redis_worker_runs_the_jobs_on_rq(app, smtp_server, monkeypatch):
-    from forum import job_queue
+    from forum.jobs import queue as job_queue
 
     url = _redis_url()
     smtp_server.configure(app)
@@ -220,7 +221,7 @@ def test_redis_worker_runs_the_jobs_on_rq(app, smtp_server, monkeypatch):
 
 
 def test_redis_scheduler_enqueues_each_job_once_per_tick(app):
-    from forum import job_queue
+    from forum.jobs import queue as job_queue
 
     url = _redis_url()
     redis = job_queue.connect(url)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEntry, JoinRequest, User
-from forum.services import join_requests
+from forum.services.membership import join_requests
 from tests.factories import (
     make_admin,
     make_category,

@@ -21,7 +21,7 @@ from forum.models import (
     StoredFile,
     Thread,
 )
-from forum.services import library
+from forum.services.library import resources as library
 from tests import upload_samples as samples
 from tests.factories import (
     make_category,
@@ -382,8 +382,8 @@ def test_files_attached_to_posts_are_searched_with_them(client):
 
 
 def library_queries_resource(resource_id: int) -> Resource:
-    from forum import library_queries
     from forum.policy import SYSTEM
+    from forum.queries import library as library_queries
 
     return library_queries.get_resource_or_404(resource_id, SYSTEM)
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from forum import markup
-from forum.markup import excerpt, extract_mentions, render, to_plaintext
+from forum.text import markup
+from forum.text.markup import excerpt, extract_mentions, render, to_plaintext
 from tests import corpus
 from tests.html_safety import (
     POLICY,

@@ -21,7 +21,7 @@ from forum.models import (
     User,
     utcnow,
 )
-from forum.services import join_requests
+from forum.services.membership import join_requests
 from tests.factories import (
     confirmed_reply,
     make_admin,

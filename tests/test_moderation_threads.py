@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from forum.extensions import db
 from forum.models import AuditEntry, Category, Post, Thread, User, utcnow
-from forum.services import discussions
+from forum.services.discussions import posting as discussions
 from tests.factories import (
     loaded,
     make_category,

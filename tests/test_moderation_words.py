@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from forum.extensions import db
 from forum.models import AuditEntry, Flag, ModerationItem, Post, Thread, WatchedWord
 from forum.policy import SYSTEM
-from forum.services import moderation_words
+from forum.services.moderation import words as moderation_words
 from tests.factories import make_category, make_moderator, make_thread, make_user, sign_in
 
 

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from forum.email_schedule import LONDON
 from forum.extensions import db
 from forum.models import CategorySubscription, NotificationSettings, OutboxMessage, utcnow
-from forum.services import moderation_posts
 from forum.services.mail import deliver_due
+from forum.services.moderation import posts as moderation_posts
+from forum.services.notifications.schedule import LONDON
 from tests.conftest import build_app
 from tests.factories import make_category, make_moderator, make_reply, make_thread, make_user
 from tests.mail_server import MailServer, _free_port, _Handler, links_in, text_of
@@ -128,7 +128,7 @@ def test_hiding_a_post_withdraws_its_unsent_email(app, smtp_server):
     second = make_reply(queries.get_thread_or_404(post.thread_id, SYSTEM), body="Also wrong")
     moderator = make_moderator()
     with app.app_context():
-        from forum.notification_jobs import send_notification_emails
+        from forum.jobs.notifications import send_notification_emails
 
         send_notification_emails(later(30))
     db.session.commit()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from forum.extensions import db
 from forum.models import CategorySubscription, NotificationSettings, ThreadSubscription
-from forum.services import moderation_threads, subscriptions
+from forum.services.moderation import threads as moderation_threads
+from forum.services.notifications import subscriptions
 from tests.factories import (
     loaded,
     make_admin,
@@ -47,7 +48,7 @@ def test_the_page_lists_notifications_linking_to_the_exact_post(app, client):
 def test_members_share_the_page_statements_and_each_sees_only_their_own(app):
     """The page's statements are built once per shape of reader, the member's id bound at
     each run."""
-    from forum import notification_queries
+    from forum.queries import notifications as notification_queries
 
     first, first_thread, _ = _watcher_with_replies()
     second = make_user()

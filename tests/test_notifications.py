@@ -6,16 +6,12 @@ from forum import queries
 from forum.extensions import db
 from forum.models import Notification, ThreadSubscription, WatchLevel
 from forum.policy import SYSTEM
-from forum.quoting import quote_markdown
-from forum.services import (
-    helpful,
-    join_requests,
-    moderation_posts,
-    notifications,
-    questions,
-    solutions,
-    subscriptions,
-)
+from forum.services.discussions import helpful, questions, solutions
+from forum.services.membership import join_requests
+from forum.services.moderation import posts as moderation_posts
+from forum.services.notifications import inbox as notifications
+from forum.services.notifications import subscriptions
+from forum.text.quoting import quote_markdown
 from tests.factories import (
     loaded,
     make_category,
@@ -188,7 +184,7 @@ def test_helpful_marks_are_batched_into_one_notification(app):
         db.session.commit()
     [note] = [n for n in notifications_of(author) if n.kind == "helpful"]
     assert note.count == 3 and note.actor_name == "Dr Marker 2"
-    from forum.notification_text import headline
+    from forum.text.notifications import headline
 
     assert headline(note, "FIT") == "Dr Marker 2 and 2 others found your post in “FIT” helpful"
 
@@ -230,7 +226,7 @@ def test_a_held_post_notifies_nobody_until_approved(app):
     from sqlalchemy.orm import joinedload
 
     from forum.models import ModerationItem, Post, Thread
-    from forum.services import moderation_decisions
+    from forum.services.moderation import decisions as moderation_decisions
 
     watcher = make_user()
     thread = make_thread(author=watcher)
@@ -297,7 +293,7 @@ def test_explicit_thread_level_beats_the_categorys(app):
 
 
 def test_an_edit_that_adds_a_mention_tells_only_the_newly_mentioned(app):
-    from forum.services import discussions
+    from forum.services.discussions import posting as discussions
 
     first, second = make_user(), make_user()
     thread = make_thread()

@@ -39,9 +39,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from forum import library_queries, queries
+from forum import queries
 from forum.extensions import db
-from forum.gates import forget_pledge_version
 from forum.models import (
     Category,
     Invitation,
@@ -54,32 +53,24 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import SYSTEM
-from forum.services import (
-    accounts,
-    bookmarks,
-    confidentiality,
-    discussions,
-    helpful,
-    invitations,
-    join_requests,
-    library,
-    member_data,
-    moderation_decisions,
-    moderation_members,
-    moderation_posts,
-    moderation_queue,
-    moderation_reads,
-    moderation_threads,
-    moderation_words,
-    pledge,
-    questions,
-    redaction,
-    solutions,
-    subscriptions,
-    tags,
-    unsubscribe,
-)
-from forum.tokens import VERIFY_EMAIL, fingerprint, make_token
+from forum.queries import library as library_queries
+from forum.queries import moderation as moderation_reads
+from forum.services.confidentiality import guard as confidentiality
+from forum.services.confidentiality import redaction
+from forum.services.discussions import bookmarks, helpful, questions, solutions, tags
+from forum.services.discussions import posting as discussions
+from forum.services.library import resources as library
+from forum.services.membership import accounts, invitations, join_requests, pledge
+from forum.services.membership import data as member_data
+from forum.services.membership.tokens import VERIFY_EMAIL, fingerprint, make_token
+from forum.services.moderation import decisions as moderation_decisions
+from forum.services.moderation import members as moderation_members
+from forum.services.moderation import posts as moderation_posts
+from forum.services.moderation import queue as moderation_queue
+from forum.services.moderation import threads as moderation_threads
+from forum.services.moderation import words as moderation_words
+from forum.services.notifications import subscriptions, unsubscribe
+from forum.web.gates import forget_pledge_version
 from tests import upload_samples
 from tests.conftest import QueryCounter, app_on_empty_database
 from tests.factories import (
@@ -678,7 +669,7 @@ def sweep(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         app.config["STAFF_2FA_REQUIRED"] = True  # as in production: staff pages pass its gate
         # The current pledge version is cached for 30 seconds: long enough to lapse between a
         # warm-up visit and the counted one now and then. Publishing a version forgets it.
-        patch.setattr("forum.gates.PLEDGE_CACHE_SECONDS", 3600)
+        patch.setattr("forum.web.gates.PLEDGE_CACHE_SECONDS", 3600)
         world = build_world()
         clients = _clients(app, world)
         before = _measure(clients, world)

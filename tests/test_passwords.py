@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import OutboxMessage, User
-from forum.services import accounts
+from forum.services.membership import accounts
 from tests.factories import PASSWORD, make_user, sign_in
 from tests.mail_server import links_in
 

@@ -36,7 +36,9 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import SYSTEM
-from forum.services import join_requests, moderation_posts, moderation_words
+from forum.services.membership import join_requests
+from forum.services.moderation import posts as moderation_posts
+from forum.services.moderation import words as moderation_words
 from tests.factories import (
     make_admin,
     make_category,

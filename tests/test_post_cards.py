@@ -7,11 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from jinja2 import meta
 
-from forum import post_cards, queries
+from forum import queries
+from forum.cards import posts as post_cards
 from forum.extensions import db
 from forum.models import Post
 from forum.policy import SYSTEM
-from forum.services import discussions, helpful, moderation_posts
+from forum.services.discussions import helpful
+from forum.services.discussions import posting as discussions
+from forum.services.moderation import posts as moderation_posts
 from tests.conftest import build_app
 from tests.factories import (
     PASSWORD,
@@ -30,8 +33,8 @@ PARTIALS = (
     "_partials/post.html",
     "_partials/post_context.html",
     "_partials/post_answers.html",
-    "mod/_post_status.html",
-    "mod/_post_actions.html",
+    "moderation/_post_status.html",
+    "moderation/_post_actions.html",
 )
 ALLOWED_NAMES = {"card", "csrf_value", "url_for"}
 

@@ -34,16 +34,14 @@ from forum.models import (
     User,
     utcnow,
 )
-from forum.quoting import quote_markdown
-from forum.services import (
-    confidentiality,
-    discussions,
-    drafts,
-    mail,
-    moderation_threads,
-    notification_email,
-    redaction,
-)
+from forum.services import mail
+from forum.services.confidentiality import guard as confidentiality
+from forum.services.confidentiality import redaction
+from forum.services.discussions import drafts
+from forum.services.discussions import posting as discussions
+from forum.services.moderation import threads as moderation_threads
+from forum.services.notifications import email as notification_email
+from forum.text.quoting import quote_markdown
 from tests.factories import (
     loaded,
     make_admin,

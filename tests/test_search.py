@@ -12,7 +12,8 @@ from forum import search
 from forum.extensions import db
 from forum.models import Post, Thread, utcnow
 from forum.search import sqlite
-from forum.services import discussions, tags
+from forum.services.discussions import posting as discussions
+from forum.services.discussions import tags
 from tests.factories import (
     loaded,
     make_admin,

@@ -13,7 +13,8 @@ from forum.extensions import db
 from forum.models import Post, Tag, Thread, User, utcnow
 from forum.search import facets
 from forum.search.query import parse
-from forum.services import moderation_threads, solutions, tags
+from forum.services.discussions import solutions, tags
+from forum.services.moderation import threads as moderation_threads
 from tests.factories import (
     loaded,
     make_admin,

@@ -18,7 +18,9 @@ from forum.search import postgres, postgres_match, postgres_plans, postgres_surv
 from forum.search.facets import Facets
 from forum.search.postgres_match import MAX_ADJACENT
 from forum.search.query import parse
-from forum.services import discussions, moderation_posts, moderation_threads
+from forum.services.discussions import posting as discussions
+from forum.services.moderation import posts as moderation_posts
+from forum.services.moderation import threads as moderation_threads
 from tests.factories import (
     loaded,
     make_admin,

@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import select, text
 
-from forum import search, seeding
+from forum import search
+from forum.cli import seeding
 from forum.extensions import db
 from forum.models import Post
 from tests.factories import make_thread, make_user

@@ -140,7 +140,7 @@ def test_malformed_searches_get_a_page(app, member_client, query):
 
 
 def test_a_nul_character_in_the_address_gets_a_clear_refusal(app, member_client):
-    """The forum refuses addresses with a NUL byte (forum/security.py) before search sees
+    """The forum refuses addresses with a NUL byte (forum/web/security.py) before search sees
     them; search itself reads it as a space (test_any_input_gets_an_answer in
     tests/test_search.py)."""
     response = member_client.get("/search", query_string={"q": "sarcoma\x00"})

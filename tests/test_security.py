@@ -7,7 +7,7 @@ import re
 import pytest
 
 from forum import create_app
-from forum.security import safe_next_url
+from forum.web.security import safe_next_url
 from tests.conftest import build_app
 from tests.factories import PASSWORD, make_thread, make_user
 

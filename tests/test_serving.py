@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from forum.serving import JsonFormatter
+from forum.web.serving import JsonFormatter
 from tests.conftest import build_app
 from tests.factories import make_user, sign_in
 

@@ -7,11 +7,15 @@ from datetime import UTC, timedelta
 
 from jinja2 import meta
 
-from forum import listings, queries, thread_cards
+from forum import queries
+from forum.cards import threads as thread_cards
 from forum.extensions import db
 from forum.models import Post
 from forum.policy import SYSTEM
-from forum.services import moderation_posts, moderation_threads, tags
+from forum.queries import listings
+from forum.services.discussions import tags
+from forum.services.moderation import posts as moderation_posts
+from forum.services.moderation import threads as moderation_threads
 from tests.factories import (
     make_category,
     make_moderator,

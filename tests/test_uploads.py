@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import Attachment, Draft, Post, StoredFile, utcnow
-from forum.services import uploads
-from forum.storage import storage
+from forum.services.library import uploads
+from forum.uploads.storage import storage
 from tests import upload_samples as samples
 from tests.corpus import bad_inputs
 from tests.factories import (

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from forum.extensions import db
-from forum.services import confidentiality, discussions
+from forum.services.confidentiality import guard as confidentiality
+from forum.services.discussions import posting as discussions
 from tests import corpus
 from tests.factories import loaded, make_thread, make_user, sign_in
 from tests.html_safety import script_capable_parts

@@ -18,7 +18,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from forum.case_template import AGE_BANDS, SEXES
 from forum.forms.confidentiality import ConfidentialityFields
 from forum.forms.fields import NoControlCharacters, strip_whitespace
 from forum.forms.posts import (
@@ -29,6 +28,7 @@ from forum.forms.posts import (
     _client_token_field,
     _title_validators,
 )
+from forum.text.case_template import AGE_BANDS, SEXES
 
 MAX_TAGS = 5
 CASE_FIELD_MAX = 10_000

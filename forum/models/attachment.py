@@ -20,7 +20,7 @@ class StoredFile(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int]
-    #: ``forum.filetypes.KINDS`` key: pdf, docx, pptx, xlsx, odt, csv, png, jpeg, gif.
+    #: ``forum.uploads.filetypes.KINDS`` key: pdf, docx, pptx, xlsx, odt, csv, png, jpeg, gif.
     kind: Mapped[str] = mapped_column(String(16))
     media_type: Mapped[str] = mapped_column(String(120))
     #: Text found inside (PDF, Word, ...), capped; searched with the posts it is attached to.

@@ -42,7 +42,7 @@ class Resource(Base):
     )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
-    #: The current version's type: a ``forum.filetypes`` kind, or "link".
+    #: The current version's type: a ``forum.uploads.filetypes`` kind, or "link".
     kind: Mapped[str] = mapped_column(String(16), index=True)
     organisation: Mapped[str] = mapped_column(String(120))
     licence: Mapped[str] = mapped_column(String(24), index=True)

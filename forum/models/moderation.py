@@ -220,7 +220,7 @@ class ModerationMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    #: e.g. "post_hidden", "report_outcome", "warning" (see services/moderation_messages.py).
+    #: e.g. "post_hidden", "report_outcome", "warning" (see services/moderation/messages.py).
     kind: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str] = mapped_column(String(300))
     reason: Mapped[str] = mapped_column(String(1000), default="")

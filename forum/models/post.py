@@ -44,7 +44,7 @@ class Post(Base):
     #: Set while the post awaits a moderator's approval.
     held_at: Mapped[datetime | None]
     held_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
-    # Answers: helpful marks (recounted by forum/services/helpful.py) and reply context.
+    # Answers: helpful marks (recounted by forum/services/discussions/helpful.py) and reply context.
     helpful_count: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The post this one answers, when the writer replied to a particular post (no FK, as above).
     reply_to_post_id: Mapped[int | None]

@@ -72,7 +72,7 @@ class Thread(Base):
     hidden_at: Mapped[datetime | None]
     #: The thread this one was merged into (no FK, like ``solution_post_id``).
     merged_into_id: Mapped[int | None]
-    # Questions and answers (see forum/services/solutions.py) -------------------------------
+    # Questions and answers (see forum/services/discussions/solutions.py)
     #: ``ThreadKind``: questions and case questions can have an accepted solution.
     kind: Mapped[str] = mapped_column(
         String(16), default=ThreadKind.QUESTION, server_default=ThreadKind.QUESTION.value

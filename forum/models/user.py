@@ -37,7 +37,8 @@ class User(Base):
     #: Bumped to end every session at once (sign out everywhere, password change, suspension).
     session_version: Mapped[int] = mapped_column(default=1)
     post_count: Mapped[int] = mapped_column(default=0)
-    #: Replies of theirs accepted as a thread's solution; recounted by forum/services/solutions.py.
+    #: Replies of theirs accepted as a thread's solution; recounted by
+    #: forum/services/discussions/solutions.py.
     solution_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None]
@@ -61,7 +62,7 @@ class User(Base):
     pledge_version: Mapped[int | None]
     #: Set when the member deleted their account: the row stays so their posts keep a name.
     anonymised_at: Mapped[datetime | None]
-    # Notifications (forum/services/notifications.py) ---------------------------------------
+    # Notifications (forum/services/notifications/inbox.py) ---------------------------------------
     #: Unread notifications, recounted by the notification services so the header needs no query.
     unread_notification_count: Mapped[int] = mapped_column(default=0, server_default="0")
 

@@ -22,7 +22,6 @@ from markupsafe import Markup
 from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload, load_only
 
-from forum import markup
 from forum.extensions import db
 from forum.models import Category, Post, Tag, Thread, User, utcnow
 from forum.policy import Actor, ActorSnapshot, visibility_shape, visible_categories_clause
@@ -30,6 +29,7 @@ from forum.search import facets, files, postgres, ranking, sqlite
 from forum.search.facets import Facets
 from forum.search.highlight import marked, plain
 from forum.search.query import SearchQuery, TextShape, parse, with_filters
+from forum.text import markup
 
 __all__ = [
     "SearchHit",

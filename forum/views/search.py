@@ -11,7 +11,7 @@ from forum import queries, search
 from forum.extensions import limiter
 from forum.forms.search import ANY_CATEGORY, SearchForm
 from forum.search import SearchQuery
-from forum.views.paging import page_arg
+from forum.web.paging import page_arg
 
 bp = Blueprint("search", __name__)
 

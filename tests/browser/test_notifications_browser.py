@@ -82,7 +82,7 @@ def test_unsubscribe_page_signed_out_has_no_violations(page, live_server, watche
     with live_server.app.app_context():
         from forum.extensions import db
         from forum.models import User
-        from forum.services.unsubscribe import make_token
+        from forum.services.notifications.unsubscribe import make_token
 
         user_id = db.session.scalar(db.select(User.id).where(User.email == watched["email"]))
         token = make_token(user_id)

@@ -1,0 +1,275 @@
+"""The ``flask --app wsgi forum ...`` commands. Each calls services, then commits."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from forum import pii, search
+from forum.cli import seeding
+from forum.errors import ServiceError
+from forum.extensions import db
+from forum.models import Role
+from forum.policy import SYSTEM
+from forum.services.discussions import posting as discussions
+from forum.services.membership import accounts
+
+forum_cli = AppGroup("forum", help="Forum administration.")
+
+
+@forum_cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
+    """Create an account; without --password-stdin it waits for an invitation."""
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        user = accounts.create_user(
+            SYSTEM, email=email, display_name=name, role=role, password=password
+        )
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} @{user.username} <{user.email}> (id {user.id}).")
+
+
+@forum_cli.command("seed-demo")
+def seed_demo() -> None:
+    """Create demo categories, members and threads (does nothing if the forum has content)."""
+    created = seeding.seed_demo()
+    db.session.commit()
+    click.echo(
+        "Demo data created." if created else "The forum already has content; nothing seeded."
+    )
+    click.echo(f"Demo sign-ins (password for all: {seeding.DEMO_PASSWORD}):")
+    for email, role in seeding.demo_sign_ins():
+        click.echo(f"  {email:<32} {role}")
+
+
+@forum_cli.command("seed-bench")
+@click.option("--users", default=1000, show_default=True)
+@click.option("--threads", default=5000, show_default=True)
+@click.option("--posts", default=100_000, show_default=True)
+@click.option("--seed", default=42, show_default=True)
+def seed_bench(users: int, threads: int, posts: int, seed: int) -> None:
+    """Bulk-create synthetic members, threads and posts for benchmarks."""
+    with click.progressbar(length=posts, label="Creating posts") as bar:
+        seeding.seed_bench(
+            users=users, threads=threads, posts=posts, seed=seed, progress=bar.update
+        )
+    db.session.commit()
+    click.echo(f"Seeded {users} users, {threads} threads, {posts} posts.")
+
+
+@forum_cli.command("rerender-posts")
+def rerender_posts() -> None:
+    """Re-render posts stored with an older markup version."""
+    count = discussions.rerender_outdated_posts()
+    db.session.commit()
+    click.echo(f"Re-rendered {count} posts.")
+
+
+# Closed membership: invitations and the background worker ---------------------------------
+
+
+@forum_cli.command("invite")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.MEMBER.value)
+@click.option("--alliance", default="", help="Their Cancer Alliance (as in forum/alliances.py).")
+def invite(email: str, name: str, role: str, alliance: str) -> None:
+    """Invite someone: emails them a single-use link and prints it."""
+    from forum.services.membership import invitations
+
+    try:
+        invitation, link = invitations.invite_member(
+            SYSTEM, email=email, display_name=name, role=role, alliance=alliance
+        )
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(
+        f"Invited {invitation.email} as {invitation.role}; the link works until "
+        f"{invitation.expires_at:%d %B %Y}:"
+    )
+    click.echo(link)
+
+
+@forum_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run what is due, then exit.")
+def worker(once: bool) -> None:
+    """Run background jobs (email delivery) until stopped."""
+    from flask import current_app
+
+    from forum.jobs import worker as jobs
+
+    if current_app.config.get("REDIS_URL"):
+        _work_on_rq(once, float(current_app.config["WORKER_POLL_SECONDS"]))
+        return
+    if once:
+        click.echo(_job_report(jobs.run_due_jobs()))
+        return
+    poll = float(current_app.config["WORKER_POLL_SECONDS"])
+    click.echo(f"Worker running; checking for due jobs every {poll:g} s (Ctrl-C stops it).")
+    try:
+        jobs.run_forever(poll, lambda done: any(done.values()) and click.echo(_job_report(done)))
+    except KeyboardInterrupt:
+        click.echo("Worker stopped.")
+
+
+def _work_on_rq(once: bool, poll: float) -> None:
+    """With Redis the same jobs run on RQ workers (forum/jobs/queue.py)."""
+    import threading
+
+    from flask import current_app
+
+    from forum.jobs import queue as job_queue
+    from forum.jobs import worker as jobs
+
+    redis = job_queue.connect(current_app.config["REDIS_URL"])
+    queue, names = job_queue.queue_for(redis), list(jobs.JOBS)
+    if once:
+        job_queue.work_once(redis, queue, names)
+        click.echo(f"Ran {', '.join(names)} on the RQ queue {queue.name!r}.")
+        return
+    click.echo(f"RQ worker on {queue.name!r}; scheduling jobs every {poll:g} s (Ctrl-C stops it).")
+    job_queue.serve(redis, queue, names, poll, threading.Event())
+    click.echo("Worker stopped.")
+
+
+def _job_report(done: dict[str, int]) -> str:
+    return ", ".join(f"{name}: {count} done" for name, count in done.items())
+
+
+@forum_cli.command("rebuild-search")
+@click.option("--check", is_flag=True, help="Only recreate missing parts of the index.")
+def rebuild_search(check: bool) -> None:
+    """Rebuild the full-text search index from the posts and threads (or repair it)."""
+    if check:
+        repaired = search.install()
+        db.session.commit()
+        click.echo("Repaired the search index." if repaired else "The search index is complete.")
+        return
+    started = time.perf_counter()
+    with click.progressbar(length=search.rebuild_work(), label="Rebuilding search") as bar:
+        search.rebuild(progress=bar.update)
+    db.session.commit()
+    click.echo(f"Rebuilt the search index in {time.perf_counter() - started:.1f} s.")
+
+
+# Backups ----------------------------------------------------------------------------------
+
+
+@forum_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Write the database and uploaded files to one archive file at PATH."""
+    from forum.cli import backups
+
+    try:
+        summary = backups.backup(path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Backed up the {summary.dialect} database ({summary.posts} posts) and "
+        f"{summary.uploads} uploaded files to {summary.path}."
+    )
+
+
+@forum_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite a forum that already has posts.")
+def restore(path: Path, replace: bool) -> None:
+    """Replace this forum's database and uploads with the backup at PATH (stop the app first)."""
+    from forum.cli import backups
+
+    try:
+        summary = backups.restore(path, replace=replace)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Restored the {summary.dialect} database ({summary.posts} posts) and "
+        f"{summary.uploads} uploaded files from {summary.path}."
+    )
+
+
+@forum_cli.command("prune-uploads")
+@click.option(
+    "--pending-hours",
+    type=int,
+    default=None,
+    help="Remove uploads never attached after this many hours (default UPLOAD_PENDING_HOURS).",
+)
+def prune_uploads(pending_hours: int | None) -> None:
+    """Remove unused uploads and stored files nothing refers to any more."""
+    from forum.services.library import uploads
+
+    report = uploads.prune_uploads(SYSTEM, pending_hours=pending_hours)
+    db.session.commit()
+    click.echo(
+        f"Removed {report.attachments} unused upload(s), {report.files} stored file(s) and "
+        f"{report.strays} leftover file(s) on disk."
+    )
+
+
+@forum_cli.command("recount-solutions")
+def recount_solutions() -> None:
+    """Recount every member's accepted solutions (after bulk moves, merges or splits)."""
+    from forum.services.discussions import solutions
+
+    solutions.recount_all_solutions()
+    db.session.commit()
+    click.echo("Recounted accepted solutions.")
+
+
+# Patient identifiers -------------------------------------------------------------------------
+
+
+def _findings(text: str) -> dict[str, list[dict[str, object]]]:
+    return {"findings": [finding.as_dict() for finding in pii.scan(text)]}
+
+
+def _jsonl_line(number: int, line: str) -> tuple[dict[str, object], bool]:
+    """One line's findings, or an error naming the line (never quoting it)."""
+    try:
+        text = json.loads(line)
+    except ValueError:
+        text = None
+    if not isinstance(text, str):
+        return {"error": f"line {number} is not a JSON string"}, False
+    return _findings(text), True
+
+
+@forum_cli.command("pii-check")
+@click.option("--jsonl", is_flag=True, help="Read one JSON string per line; answer per line.")
+def pii_check(jsonl: bool) -> None:
+    """Print the patient identifiers found in UTF-8 text on standard input, as JSON.
+
+    Kinds and offsets only: the matched text is never printed.
+    """
+    try:
+        data = sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException("Standard input is not UTF-8 text.") from error
+    if not jsonl:
+        click.echo(json.dumps(_findings(data)))
+        return
+    failed = False
+    for number, line in enumerate(data.splitlines(), start=1):
+        answer, ok = _jsonl_line(number, line)
+        failed = failed or not ok
+        click.echo(json.dumps(answer))
+    if failed:
+        sys.exit(1)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(forum_cli)

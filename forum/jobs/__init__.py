@@ -1,0 +1,1 @@
+"""Background work: the job queue, the worker, mail delivery and notification jobs."""

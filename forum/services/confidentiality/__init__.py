@@ -1,0 +1,1 @@
+"""The confidentiality guard, its reviews, and the breach response (redaction)."""

@@ -1,0 +1,1 @@
+"""The resource library and uploaded files."""

@@ -1,0 +1,1 @@
+"""Ways in and accounts: sign-in, passwords, invitations, join requests, profiles."""

@@ -1,0 +1,1 @@
+"""Moderation: the review queue, flags, decisions and actions on posts, threads and members."""

@@ -1,0 +1,1 @@
+"""Notifications: in-app, email, digests, watching and unsubscribing."""

@@ -1,0 +1,160 @@
+"""Who is told about a newly visible post, and why.
+
+Each member hears about a post once, for the strongest reason: a mention, then a quote of
+their post, then a reply to their post, then watching (or tracking) the thread, its category
+or its tags. Nobody hears about a post they cannot see, nor about their own post.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import (
+    Notification,
+    NotificationKind,
+    Post,
+    PostRevision,
+    Thread,
+    User,
+    WatchLevel,
+)
+from forum.policy import can_be_notified_about, is_member
+from forum.services.notifications import subscriptions
+from forum.text import markup
+
+#: At most this many @mentions in one post notify anyone (a long list is a broadcast).
+MAX_MENTIONS = 20
+#: ``quoting.quote_markdown`` heads a quote with ``[wrote](/p/<id>)``.
+QUOTE_SOURCE = re.compile(r"\[wrote\]\((?:[^)\s]*?)/p/(\d{1,12})\)")
+DIRECT = (NotificationKind.MENTION, NotificationKind.QUOTE, NotificationKind.REPLY)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    kind: str
+    #: Watching and direct notifications may be emailed; tracking ones never are.
+    emailable: bool = True
+
+
+def is_public(thread: Thread, post: Post) -> bool:
+    """Visible to members: neither the post nor its thread is hidden, held or deleted."""
+    withheld = (post.hidden_at, post.held_at, post.deleted_at, thread.hidden_at, thread.deleted_at)
+    return all(value is None for value in withheld)
+
+
+def recipients_for_post(thread: Thread, post: Post) -> list[Recipient]:
+    """Everyone to tell about ``post``, once each, already filtered by what they may see."""
+    audience = subscriptions.thread_audience(thread)
+    chosen = _direct(post)
+    for user_id, level in audience.levels.items():
+        if user_id not in chosen and (found := _watching(user_id, level, post)) is not None:
+            chosen[user_id] = found
+    for user_id in audience.thread_muted:
+        chosen.pop(user_id, None)
+    chosen.pop(post.author_id, None)  # type: ignore[arg-type]
+    return _allowed(thread, chosen.values(), _already_told(post.id))
+
+
+def recipients_for_new_tags(
+    thread: Thread, opening: Post, tag_ids: Iterable[int]
+) -> list[Recipient]:
+    """Watchers of tags just added to ``thread`` who have not heard of it yet."""
+    audience = subscriptions.thread_audience(thread, tag_ids)
+    chosen = {
+        user_id: Recipient(user_id, NotificationKind.NEW_THREAD)
+        for user_id, level in audience.levels.items()
+        if level in (WatchLevel.WATCHING, WatchLevel.WATCHING_FIRST_POST)
+        and user_id != opening.author_id
+    }
+    return _allowed(thread, chosen.values(), _already_told(opening.id))
+
+
+def recipients_for_edit(thread: Thread, post: Post) -> list[Recipient]:
+    """Members an edit mentions for the first time (compared with the last revision)."""
+    before = db.session.scalar(
+        select(PostRevision.body_source)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.revision_number.desc())
+        .limit(1)
+    )
+    earlier = set(markup.extract_mentions(before or ""))
+    names = [n for n in markup.extract_mentions(post.body_source) if n not in earlier]
+    muted = subscriptions.thread_audience(thread).thread_muted if names else set()
+    chosen = [
+        Recipient(user_id, NotificationKind.MENTION)
+        for user_id in _user_ids_named(names[:MAX_MENTIONS])
+        if user_id not in muted and user_id != post.author_id
+    ]
+    return _allowed(thread, chosen, _already_told(post.id))
+
+
+def reply_recipient(thread: Thread, post: Post) -> Recipient | None:
+    """The author of the post ``post`` replies to, if they may and want to hear of it."""
+    found = _authors_of([post.reply_to_post_id]) if post.reply_to_post_id else []
+    if not found or found[0] == post.author_id:
+        return None
+    if found[0] in subscriptions.thread_audience(thread).thread_muted:
+        return None
+    allowed = _allowed(thread, [Recipient(found[0], NotificationKind.REPLY)], set())
+    return allowed[0] if allowed else None
+
+
+def _watching(user_id: int, level: str, post: Post) -> Recipient | None:
+    if post.post_number == 1:
+        if level in (WatchLevel.WATCHING, WatchLevel.WATCHING_FIRST_POST):
+            return Recipient(user_id, NotificationKind.NEW_THREAD)
+        return None
+    if level == WatchLevel.WATCHING:
+        return Recipient(user_id, NotificationKind.WATCHED_REPLY)
+    if level == WatchLevel.TRACKING:
+        return Recipient(user_id, NotificationKind.WATCHED_REPLY, emailable=False)
+    return None
+
+
+def _direct(post: Post) -> dict[int, Recipient]:
+    """Mentioned members, then authors of quoted posts, then the author replied to."""
+    found: dict[int, Recipient] = {}
+    names = markup.extract_mentions(post.body_source)[:MAX_MENTIONS]
+    for user_id in _user_ids_named(names):
+        found.setdefault(user_id, Recipient(user_id, NotificationKind.MENTION))
+    quoted = [int(n) for n in QUOTE_SOURCE.findall(post.body_source)][:MAX_MENTIONS]
+    for user_id in _authors_of(quoted):
+        found.setdefault(user_id, Recipient(user_id, NotificationKind.QUOTE))
+    if post.reply_to_post_id is not None:
+        for user_id in _authors_of([post.reply_to_post_id]):
+            found.setdefault(user_id, Recipient(user_id, NotificationKind.REPLY))
+    return found
+
+
+def _user_ids_named(names: list[str]) -> list[int]:
+    if not names:
+        return []
+    return list(db.session.scalars(select(User.id).where(User.username.in_(names))))
+
+
+def _authors_of(post_ids: list[int]) -> list[int]:
+    if not post_ids:
+        return []
+    stmt = select(Post.author_id).where(Post.id.in_(post_ids), Post.author_id.is_not(None))
+    return [uid for uid in db.session.scalars(stmt) if uid is not None]
+
+
+def _already_told(post_id: int) -> set[int]:
+    stmt = select(Notification.user_id).where(Notification.post_id == post_id)
+    return set(db.session.scalars(stmt))
+
+
+def _allowed(thread: Thread, candidates: Iterable[Recipient], told: set[int]) -> list[Recipient]:
+    wanted = {r.user_id: r for r in candidates if r.user_id and r.user_id not in told}
+    if not wanted:
+        return []
+    users = db.session.scalars(select(User).where(User.id.in_(sorted(wanted)))).all()
+    return [
+        wanted[user.id] for user in users if is_member(user) and can_be_notified_about(user, thread)
+    ]

@@ -1,0 +1,1 @@
+"""The one text pipeline and the words the forum writes: markup, quoting, diffs, slugs."""

@@ -1,0 +1,1 @@
+"""Uploaded files: their types, names, text inside, images, virus scanning and storage."""

@@ -1,0 +1,1 @@
+"""Admin pages: the overview, members, tags, uploads."""

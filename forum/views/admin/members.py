@@ -1,0 +1,164 @@
+"""Staff pages for members (role, deactivation, two-factor reset, purge) and the pledge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from forum.errors import ServiceError, attach_to_form
+from forum.extensions import db
+from forum.forms.account import PublishPledgeForm, ReasonForm, RoleForm
+from forum.models import User
+from forum.policy import can_view_staff_pages
+from forum.queries import members as member_queries
+from forum.services.membership import admin as member_admin
+from forum.services.membership import pledge as pledges
+from forum.services.membership import two_factor
+from forum.web.gates import forget_pledge_version
+from forum.web.paging import page_arg
+
+bp = Blueprint("admin_members", __name__, url_prefix="/admin")
+
+STATES = {
+    "active": "Active",
+    "waiting": "Waiting to choose a password",
+    "deactivated": "Deactivated",
+    "deleted": "Deleted by the member",
+}
+ROLES = ("member", "moderator", "admin")
+
+
+@bp.before_request
+def staff_only() -> None:
+    if not can_view_staff_pages(current_user):
+        abort(404)
+
+
+@bp.get("/members")
+def index() -> str:
+    q = request.args.get("q", "")[:100]
+    state = request.args.get("state", "")
+    role = request.args.get("role", "")
+    state = state if state in STATES else ""
+    role = role if role in ROLES else ""
+    page = member_queries.staff_member_list(q=q, state=state, role=role, number=page_arg())
+    return render_template(
+        "admin/members.html", page=page, q=q, state=state, role=role, states=STATES, roles=ROLES
+    )
+
+
+def _member_page(user: User, status: int = 200, **forms: object) -> tuple[str, int]:
+    return render_template(
+        "admin/member.html",
+        member=user,
+        role_form=forms.get("role_form") or RoleForm(formdata=None, role=user.role),
+        reason_form=forms.get("reason_form") or ReasonForm(formdata=None),
+    ), status
+
+
+@bp.get("/members/<id:user_id>")
+def show(user_id: int) -> tuple[str, int]:
+    return _member_page(member_queries.get_member_or_404(user_id))
+
+
+def _submit(
+    user: User, form: FlaskForm, name: str, action: Callable[[], object], done: str
+) -> Response | tuple[str, int]:
+    """Validate ``form``, run ``action()``, commit and go back to the member's page;
+    or show the page again with the error on the form called ``name``."""
+    if not form.validate_on_submit():
+        return _member_page(user, 422, **{name: form})
+    try:
+        action()
+    except ServiceError as error:
+        attach_to_form(form, error)
+        return _member_page(user, 422, **{name: form})
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("admin_members.show", user_id=user.id))
+
+
+def _act(user: User, action, done: str) -> Response | tuple[str, int]:
+    """Run a member action from a form with an optional reason; commit and go back."""
+    form = ReasonForm()
+    return _submit(user, form, "reason_form", lambda: action(form.reason.data or ""), done)
+
+
+@bp.post("/members/<id:user_id>/role")
+def change_role(user_id: int) -> Response | tuple[str, int]:
+    user = member_queries.get_member_or_404(user_id)
+    form = RoleForm()
+    return _submit(
+        user,
+        form,
+        "role_form",
+        lambda: member_admin.change_role(current_user, user, form.role.data),
+        f"{user.display_name} is now a {form.role.data}.",
+    )
+
+
+@bp.post("/members/<id:user_id>/deactivate")
+def deactivate(user_id: int) -> Response | tuple[str, int]:
+    user = member_queries.get_member_or_404(user_id)
+    return _act(
+        user,
+        lambda reason: member_admin.deactivate_member(current_user, user, reason=reason),
+        f"{user.display_name} can no longer sign in.",
+    )
+
+
+@bp.post("/members/<id:user_id>/reactivate")
+def reactivate(user_id: int) -> Response | tuple[str, int]:
+    user = member_queries.get_member_or_404(user_id)
+    return _act(
+        user,
+        lambda reason: member_admin.reactivate_member(current_user, user),
+        f"{user.display_name} can sign in again.",
+    )
+
+
+@bp.post("/members/<id:user_id>/reset-2fa")
+def reset_two_factor(user_id: int) -> Response | tuple[str, int]:
+    user = member_queries.get_member_or_404(user_id)
+    return _act(
+        user,
+        lambda reason: two_factor.reset_two_factor(current_user, user, reason=reason),
+        f"Two-factor sign-in is off for {user.display_name}; they set it up again next time.",
+    )
+
+
+@bp.post("/members/<id:user_id>/purge")
+def purge(user_id: int) -> Response | tuple[str, int]:
+    user = member_queries.get_member_or_404(user_id)
+    return _act(
+        user,
+        lambda reason: member_admin.purge_member_posts(current_user, user, reason=reason),
+        "Every post by this member has been deleted.",
+    )
+
+
+# The confidentiality pledge -------------------------------------------------------------------
+
+
+@bp.route("/pledge", methods=["GET", "POST"])
+def pledge() -> str | Response | tuple[str, int]:
+    current = pledges.current_pledge()
+    form = PublishPledgeForm()
+    if request.method == "GET":
+        form.text.data = current.text if current else pledges.DEFAULT_TEXT
+    elif form.validate_on_submit():
+        try:
+            published = pledges.publish_pledge(current_user, form.text.data)
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            forget_pledge_version()
+            flash(f"Version {published.version} of the pledge is published.", "success")
+            return redirect(url_for("admin_members.pledge"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/pledge.html", form=form, current=current), status

@@ -1,0 +1,110 @@
+"""Staff pages for questions: the tag list and which categories require the case template.
+
+Staff only (404 for others), like the rest of ``/admin``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from forum import queries
+from forum.errors import ServiceError, attach_to_form
+from forum.extensions import db
+from forum.forms.answers import TagForm
+from forum.models import Tag
+from forum.policy import can_view_staff_pages
+from forum.queries import listings
+from forum.services.discussions import tags
+
+bp = Blueprint("admin_tags", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def staff_only() -> None:
+    if not can_view_staff_pages(current_user):
+        abort(404)
+
+
+def _tag_or_404(tag_id: int) -> Tag:
+    tag = db.session.get(Tag, tag_id)
+    if tag is None:
+        raise NotFound("There is no such tag.")
+    return tag
+
+
+def _tags_page(form: TagForm, status: int = 200) -> tuple[str, int]:
+    page = render_template(
+        "admin/tags/index.html", tags=listings.tags_with_counts(current_user), form=form
+    )
+    return page, status
+
+
+@bp.get("/tags")
+def index() -> tuple[str, int]:
+    return _tags_page(TagForm(formdata=None))
+
+
+@bp.post("/tags")
+def create() -> Response | tuple[str, int]:
+    form = TagForm()
+    if form.validate():
+        try:
+            tag = tags.create_tag(
+                current_user, name=form.name.data, description=form.description.data or ""
+            )
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"The tag “{tag.name}” is added.", "success")
+            return redirect(url_for("admin_tags.index"))
+    return _tags_page(form, 422)
+
+
+@bp.route("/tags/<id:tag_id>/edit", methods=["GET", "POST"])
+def edit(tag_id: int) -> str | Response | tuple[str, int]:
+    tag = _tag_or_404(tag_id)
+    form = TagForm(obj=tag)
+    if form.validate_on_submit():
+        try:
+            tags.update_tag(
+                current_user, tag, name=form.name.data, description=form.description.data or ""
+            )
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(f"The tag “{tag.name}” is saved.", "success")
+            return redirect(url_for("admin_tags.index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/tags/edit.html", tag=tag, form=form), status
+
+
+@bp.post("/tags/<id:tag_id>/delete")
+def delete(tag_id: int) -> Response:
+    tag = _tag_or_404(tag_id)
+    name = tag.name
+    tags.delete_tag(current_user, tag)
+    db.session.commit()
+    flash(f"The tag “{name}” is removed from the list and from every thread.", "success")
+    return redirect(url_for("admin_tags.index"))
+
+
+@bp.get("/case-template")
+def case_template() -> str:
+    categories = queries.visible_categories(current_user)
+    return render_template("admin/tags/case_template.html", categories=categories)
+
+
+@bp.post("/case-template/<slug>")
+def set_case_template(slug: str) -> Response:
+    category = queries.get_category_or_404(slug, current_user)
+    required = request.form.get("required") == "1"
+    tags.require_case_template(current_user, category, required)
+    db.session.commit()
+    state = "now requires" if required else "no longer requires"
+    flash(f"{category.name} {state} the case question template.", "success")
+    return redirect(url_for("admin_tags.case_template"))

@@ -1,0 +1,1 @@
+"""Pages for reading and writing: categories, threads, posts, lists, answers, the composer."""

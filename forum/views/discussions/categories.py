@@ -1,0 +1,139 @@
+"""A category's thread list and starting a thread in it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden
+from werkzeug.wrappers import Response
+
+from forum import policy, queries
+from forum.errors import ServiceError, attach_to_form
+from forum.extensions import db, limiter
+from forum.forms.answers import AskForm, tag_choices
+from forum.models import Category, Draft, Thread
+from forum.queries import listings
+from forum.queries import notifications as notification_queries
+from forum.queries import thread_page as thread_extras
+from forum.services.discussions import drafts, questions
+from forum.text.case_template import CaseFields
+from forum.views.library.uploads import attach_composer_file
+from forum.web.limits import posting_limit
+from forum.web.paging import page_arg
+
+bp = Blueprint("categories", __name__)
+
+
+@bp.get("/c/<slug>")
+def show(slug: str) -> str:
+    category = queries.get_category_or_404(slug, current_user)
+    page = listings.thread_list(
+        current_user,
+        listings.ListKind.CATEGORY,
+        page_arg(),
+        current_app.config["THREADS_PER_PAGE"],
+        category=category,
+    )
+    return render_template(
+        "discussions/categories/show.html",
+        category=category,
+        page=page,
+        category_watch=notification_queries.category_watch(current_user, category),
+    )
+
+
+@bp.route("/c/<slug>/new", methods=["GET", "POST"])
+@limiter.limit(posting_limit, methods=["POST"])
+def new_thread(slug: str) -> str | Response | tuple[str, int]:
+    category = queries.get_category_or_404(slug, current_user)
+    policy.require(policy.can_create_thread(current_user, category))
+    form = _ask_form(category)
+    if attach_composer_file(form) and form.validate_on_submit():
+        try:
+            thread = _start_thread(category, form)
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            if thread.hidden_at is not None:
+                flash("Your thread is awaiting approval by a moderator.", "info")
+            if note := form.pii_nudge_note():
+                flash(note, "info")
+            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    if form.is_submitted():
+        _keep_thread_draft(category, form)
+        category = queries.get_category_or_404(slug, current_user)  # reloaded after the commit
+    status = 422 if form.is_submitted() else 200
+    return render_template("discussions/categories/new_thread.html", category=category, form=form), status
+
+
+def _ask_form(category: Category) -> AskForm:
+    form = AskForm(case_required=category.requires_case_template)
+    form.tags.choices = tag_choices(listings.all_tags())
+    if not form.is_submitted():
+        saved = thread_extras.draft(current_user, Draft.thread_key(category.id))
+        if saved is not None:
+            _restore(form, saved)
+    return form
+
+
+def _restore(form: AskForm, saved: Draft) -> None:
+    form.title.data, form.body.data = saved.title, saved.body
+    for name, value in (saved.fields or {}).items():
+        if name == "tags":
+            form.tags.data = [int(v) for v in value if str(v).isdigit()]
+        elif name == "kind" and form.case_required:
+            continue
+        elif name in form:
+            form[name].data = value
+    form.restored_draft = saved
+
+
+def _case_fields(form: AskForm) -> CaseFields | None:
+    if not form.is_case:
+        return None
+    return CaseFields(
+        age_band=form.age_band.data or "",
+        sex=form.sex.data or "",
+        history=form.history.data or "",
+        presentation=form.presentation.data or "",
+        actions=form.actions.data or "",
+        question=form.question.data or "",
+    )
+
+
+def _start_thread(category: Category, form: AskForm) -> Thread:
+    return questions.start_thread(
+        current_user,
+        category,
+        title=form.title.data,
+        body=form.body.data or "",
+        kind="case" if form.is_case else form.kind.data,
+        tag_ids=form.tags.data or [],
+        case=_case_fields(form),
+        confirmed=bool(form.no_identifiers.data),
+        client_token=form.client_token.data,
+        pii_confirmed=form.pii_confirmations(),
+    )
+
+
+DRAFT_FIELDS = ("kind", "age_band", "sex", "history", "presentation", "actions", "question")
+
+
+def _keep_thread_draft(category: Category, form: AskForm) -> None:
+    """A new thread that could not be posted is kept as the member's draft (when it may be)."""
+    fields: dict[str, object] = {name: form[name].data or "" for name in DRAFT_FIELDS}
+    fields["tags"] = [str(t) for t in form.tags.data or []]
+    db.session.rollback()
+    try:
+        drafts.save_thread_draft(
+            current_user,
+            category,
+            title=form.title.data or "",
+            body=form.body.data or "",
+            fields=fields,
+        )
+    except (ServiceError, Forbidden):
+        db.session.rollback()
+    else:
+        db.session.commit()

@@ -1,0 +1,79 @@
+"""A single post: permalink, edit and delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from forum import policy, queries
+from forum.errors import ServiceError, attach_to_form
+from forum.extensions import db
+from forum.forms.posts import EditPostForm
+from forum.models import Post
+from forum.services.discussions import posting as discussions
+from forum.views.library.uploads import attach_composer_file
+
+bp = Blueprint("posts", __name__)
+
+
+def _location(post: Post) -> str:
+    page = queries.page_of_post(post, current_app.config["POSTS_PER_PAGE"])
+    thread = post.thread
+    args = {"page": page} if page > 1 else {}
+    return (
+        url_for("threads.show", thread_id=thread.id, slug=thread.slug, **args)
+        + f"#post-{post.post_number}"
+    )
+
+
+@bp.get("/p/<id:post_id>")
+def show(post_id: int) -> Response:
+    return redirect(_location(queries.get_post_or_404(post_id, current_user)))
+
+
+@bp.route("/p/<id:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: int) -> str | Response | tuple[str, int]:
+    post = queries.get_post_or_404(post_id, current_user)
+    policy.require(policy.can_edit_post(current_user, post))
+    form = EditPostForm(
+        data={"body": post.body_source, "title": post.thread.title, "edit_count": post.edit_count}
+    )
+    conflict = False
+    if attach_composer_file(form) and form.validate_on_submit():
+        try:
+            title = form.title.data if post.post_number == 1 else None
+            discussions.edit_post(
+                current_user,
+                post,
+                body=form.body.data,
+                title=title,
+                reason=form.reason.data or "",
+                base_edit_count=int(form.edit_count.data) if form.edit_count.data else None,
+                pii_confirmed=form.pii_confirmations(),
+            )
+        except discussions.EditConflict as error:
+            attach_to_form(form, error)
+            form.edit_count.data, conflict = str(post.edit_count), True
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash("Your changes are saved.", "success")
+            if note := form.pii_nudge_note():
+                flash(note, "info")
+            return redirect(_location(post))
+    status = (409 if conflict else 422) if form.is_submitted() else 200
+    page = render_template("discussions/posts/edit.html", post=post, form=form, conflict=conflict)
+    return page, status
+
+
+@bp.post("/p/<id:post_id>/delete")
+def delete(post_id: int) -> Response:
+    post = queries.get_post_or_404(post_id, current_user)
+    discussions.delete_post(current_user, post)
+    db.session.commit()
+    flash("The post was deleted.", "success")
+    if post.thread.deleted_at is not None:
+        return redirect(url_for("categories.show", slug=post.thread.category.slug))
+    return redirect(_location(post))

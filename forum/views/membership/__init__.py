@@ -1,0 +1,1 @@
+"""Pages for ways in and accounts: sign-in, join, passwords, two-factor, profiles."""

@@ -1,0 +1,146 @@
+"""The member's own account: profile, email address, pledge, data download and deletion."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from forum.errors import ServiceError, attach_to_form
+from forum.extensions import db
+from forum.forms.account import ChangeEmailForm, DeleteAccountForm, PledgeForm, ProfileForm
+from forum.services.membership import data as member_data
+from forum.services.membership import pledge as pledges
+from forum.services.membership import profiles
+from forum.services.membership.tokens import TokenInvalid
+from forum.web.gates import forget_pledge_version
+from forum.web.security import safe_next_url
+
+bp = Blueprint("account", __name__)
+
+
+def _profile_page(form: ProfileForm, email_form: ChangeEmailForm, status: int = 200):
+    return render_template("membership/account/profile.html", form=form, email_form=email_form), status
+
+
+@bp.get("/account/profile")
+def profile() -> tuple[str, int]:
+    return _profile_page(ProfileForm(obj=current_user), ChangeEmailForm())
+
+
+@bp.post("/account/profile")
+def update_profile() -> BaseResponse | tuple[str, int]:
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            fields = {name: getattr(form, name).data for name in profiles.PROFILE_FIELDS}
+            profiles.update_profile(
+                current_user,
+                current_user,
+                display_name=form.display_name.data,
+                username=form.username.data,
+                pii_confirmed=form.pii_confirmations(),
+                **fields,
+            )
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash("Your profile has been saved.", "success")
+            return redirect(url_for("account.profile"))
+    return _profile_page(form, ChangeEmailForm(), 422)
+
+
+@bp.post("/account/email")
+def change_email() -> BaseResponse | tuple[str, int]:
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            profiles.request_email_change(
+                current_user, current_user, new_email=form.email.data, password=form.password.data
+            )
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"We have sent a link to {form.email.data}. Your address changes when you use it.",
+                "success",
+            )
+            return redirect(url_for("account.profile"))
+    return _profile_page(ProfileForm(obj=current_user), form, 422)
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify_email(token: str) -> str | BaseResponse | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("membership/account/verify_email.html", token=token)
+    try:
+        profiles.confirm_email_change(token, ip=request.remote_addr or "")
+    except TokenInvalid:
+        message = "This link has expired or has already been used."
+        return render_template("membership/join/link_invalid.html", message=message), 400
+    except ServiceError as error:
+        return render_template("membership/join/link_invalid.html", message=error.message), 400
+    db.session.commit()
+    flash("Your email address has been changed.", "success")
+    return redirect(url_for("account.profile" if current_user.is_authenticated else "auth.login"))
+
+
+@bp.route("/pledge", methods=["GET", "POST"])
+def pledge() -> str | BaseResponse | tuple[str, int]:
+    next_url = safe_next_url(request.args.get("next"), url_for("main.index"))
+    current = pledges.current_pledge()
+    if current is None:
+        return redirect(next_url)
+    form = PledgeForm(version=str(current.version))
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if form.version.data.isdigit() else -1
+            pledges.accept_pledge(current_user, current_user, version)
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            forget_pledge_version()
+            flash("Thank you for accepting the pledge.", "success")
+            return redirect(next_url)
+    form.version.data = str(current.version)
+    status = 422 if request.method == "POST" else 200
+    accepted = current_user.pledge_version == current.version
+    return render_template(
+        "membership/account/pledge.html", form=form, pledge=current, accepted=accepted
+    ), status
+
+
+@bp.get("/account/data")
+def data() -> str:
+    return render_template("membership/account/data.html", delete_form=DeleteAccountForm())
+
+
+@bp.post("/account/export")
+def export() -> Response:
+    archive = member_data.export_member_data(current_user, current_user)
+    db.session.commit()
+    filename = f"forum-data-{current_user.username}.zip"
+    return Response(
+        archive,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/account/delete")
+def delete() -> BaseResponse | tuple[str, int]:
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            member_data.delete_own_account(current_user, current_user, password=form.password.data)
+        except ServiceError as error:
+            attach_to_form(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account has been deleted. Your posts now show as a former member's.")
+            return redirect(url_for("auth.login"))
+    return render_template("membership/account/data.html", delete_form=form), 422

@@ -1,0 +1,1 @@
+"""Request plumbing: who is asking, gates, security headers, serving, template globals."""
