@@ -30,10 +30,10 @@ from markupsafe import Markup
 from forum import policy
 from forum.cards import cache as fragments
 from forum.cards.cache import FragmentCache
+from forum.cards.times import time_element, time_parts
 from forum.models import Post, Thread
 from forum.policy import Actor
 from forum.queries.thread_page import ReaderState
-from forum.web.templating import time_element, time_parts
 
 TEMPLATE = "_partials/post.html"
 #: Stands for the reader's CSRF token in cached HTML; random per process, so no post can

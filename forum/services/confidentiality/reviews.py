@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum.extensions import db
 from forum.models import ConfidentialityReview, Post, Thread, utcnow
 from forum.policy import Actor, is_staff, moderated_category_ids
+from forum.services.moderation.filters import within_age
 
 SUBJECT = "confidentiality"
 TYPE_LABEL = "Confirmed not patient-identifiable"
@@ -24,9 +25,6 @@ TYPE_LABEL = "Confirmed not patient-identifiable"
 
 def queue_source(actor: Actor, filters: Any, now: datetime) -> Select | None:
     """Open reviews of posts the actor moderates, as ``(subject, subject_id, created_at)``."""
-    # Imported here: the queue imports this module to list it among its sources.
-    from forum.services.moderation.queue import within_age
-
     if filters.type not in ("", SUBJECT):
         return None
     stmt = (

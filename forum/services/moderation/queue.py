@@ -42,6 +42,7 @@ from forum.policy import (
     require,
 )
 from forum.services.confidentiality import reviews as confidentiality_reviews
+from forum.services.moderation.filters import Filters, within_age
 
 #: A claim lapses after this long, so an abandoned one never blocks an entry for good.
 CLAIM_LIFETIME = timedelta(minutes=30)
@@ -52,17 +53,7 @@ TYPES = {
     "join": "Join requests",
     confidentiality_reviews.SUBJECT: confidentiality_reviews.TYPE_LABEL,
 }
-AGES = {"day": "Less than a day old", "week": "1 to 7 days old", "older": "Over a week old"}
 CLAIMS = {"unclaimed": "Unclaimed", "mine": "Claimed by me"}
-
-
-@dataclass(frozen=True)
-class Filters:
-    type: str = ""
-    category_id: int | None = None
-    age: str = ""
-    claim: str = ""
-    newest_first: bool = False
 
 
 @dataclass
@@ -80,21 +71,6 @@ class Entry:
 
 
 # Sources -------------------------------------------------------------------------------
-
-
-def _age_bounds(age: str, now: datetime) -> tuple[datetime | None, datetime | None]:
-    day, week = now - timedelta(days=1), now - timedelta(days=7)
-    return {"day": (day, None), "week": (week, day), "older": (None, week)}.get(age, (None, None))
-
-
-def within_age(column: Any, age: str, now: datetime) -> list[Any]:
-    newer_than, older_than = _age_bounds(age, now)
-    clauses = []
-    if newer_than is not None:
-        clauses.append(column >= newer_than)
-    if older_than is not None:
-        clauses.append(column < older_than)
-    return clauses
 
 
 def _items_source(actor: Actor, filters: Filters, now: datetime) -> Select | None:

@@ -175,4 +175,6 @@ def compose_reply(thread_id: int) -> str:
         if quoted_id:
             link = url_for("posts.show", post_id=target.id)
             form.body.data = quote_markdown(target.author_name, link, target.body_source)
-    return render_template("discussions/answers/reply.html", thread=thread, form=form, target=target)
+    return render_template(
+        "discussions/answers/reply.html", thread=thread, form=form, target=target
+    )

@@ -64,7 +64,9 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
         _keep_thread_draft(category, form)
         category = queries.get_category_or_404(slug, current_user)  # reloaded after the commit
     status = 422 if form.is_submitted() else 200
-    return render_template("discussions/categories/new_thread.html", category=category, form=form), status
+    return render_template(
+        "discussions/categories/new_thread.html", category=category, form=form
+    ), status
 
 
 def _ask_form(category: Category) -> AskForm:

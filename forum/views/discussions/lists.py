@@ -105,7 +105,10 @@ def mine() -> str:
 @bp.get("/tags")
 def tags() -> str:
     return render_template(
-        "discussions/lists/tags.html", tags=listings.tags_with_counts(current_user), tabs=TABS, category=None
+        "discussions/lists/tags.html",
+        tags=listings.tags_with_counts(current_user),
+        tabs=TABS,
+        category=None,
     )
 
 
@@ -124,7 +127,11 @@ def bookmarks() -> str:
     per_page = current_app.config["THREADS_PER_PAGE"]
     page = listings.bookmarks(current_user, page_arg(), per_page, category=category)
     return render_template(
-        "discussions/lists/bookmarks.html", page=page, categories=categories, category=category, tabs=TABS
+        "discussions/lists/bookmarks.html",
+        page=page,
+        categories=categories,
+        category=category,
+        tabs=TABS,
     )
 
 

@@ -20,7 +20,9 @@ bp = Blueprint("account", __name__)
 
 
 def _profile_page(form: ProfileForm, email_form: ChangeEmailForm, status: int = 200):
-    return render_template("membership/account/profile.html", form=form, email_form=email_form), status
+    return render_template(
+        "membership/account/profile.html", form=form, email_form=email_form
+    ), status
 
 
 @bp.get("/account/profile")

@@ -44,7 +44,9 @@ def reset(token: str) -> str | Response | tuple[str, int]:
         user = accounts.user_for_password_token(token)
     except TokenInvalid:
         message = "This link has expired or has already been used."
-        return render_template("membership/join/link_invalid.html", message=message, reset=True), 400
+        return render_template(
+            "membership/join/link_invalid.html", message=message, reset=True
+        ), 400
     form, first_time = SetPasswordForm(), user.password_hash is None
     if form.validate_on_submit():
         try:

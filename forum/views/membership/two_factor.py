@@ -113,7 +113,10 @@ def enable() -> str | tuple[str, int]:
 
 def _codes_page(codes: list[str], heading: str) -> str:
     return render_template(
-        "membership/two_factor/recovery_codes.html", codes=codes, heading=heading, next_url=_next_url()
+        "membership/two_factor/recovery_codes.html",
+        codes=codes,
+        heading=heading,
+        next_url=_next_url(),
     )
 
 

@@ -26,7 +26,8 @@ from forum.queries import Page
 from forum.queries import moderation as moderation_reads
 from forum.services.moderation import decisions as moderation_decisions
 from forum.services.moderation import queue as moderation_queue
-from forum.services.moderation.queue import ITEM, JOIN_REQUEST, Filters
+from forum.services.moderation.filters import AGES, Filters
+from forum.services.moderation.queue import ITEM, JOIN_REQUEST
 from forum.web.paging import page_arg
 from forum.web.security import safe_next_url
 
@@ -54,13 +55,13 @@ def _filter_form() -> tuple[QueueFilterForm, Filters]:
         *form.category.choices,
         *choices(*((str(c.id), c.name) for c in categories)),
     ]
-    form.age.choices = [*form.age.choices, *choices(*moderation_queue.AGES.items())]
+    form.age.choices = [*form.age.choices, *choices(*AGES.items())]
     form.claim.choices = [*form.claim.choices, *choices(*moderation_queue.CLAIMS.items())]
     category_ids = {str(c.id): c.id for c in categories}
     filters = Filters(
         type=form.type.data if form.type.data in moderation_queue.TYPES else "",
         category_id=category_ids.get(form.category.data or ""),
-        age=form.age.data if form.age.data in moderation_queue.AGES else "",
+        age=form.age.data if form.age.data in AGES else "",
         claim=form.claim.data if form.claim.data in moderation_queue.CLAIMS else "",
         newest_first=form.sort.data == "newest",
     )
@@ -209,7 +210,9 @@ def edit_and_resolve(item_id: int) -> Response | tuple[str, int]:
             db.session.commit()
             return _done("Edited and decided. The author sees your reason beside the edit.")
     status = 422 if form.is_submitted() else 200
-    return render_template("moderation/edit_post.html", post=item.post, item=item, form=form), status
+    return render_template(
+        "moderation/edit_post.html", post=item.post, item=item, form=form
+    ), status
 
 
 @bp.post("/items/<id:item_id>/approve")
