@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from forum.extensions import db
+from forum.jobs.mail import deliver_due, retry_delay
 from forum.models import OutboxMessage, utcnow
-from forum.services.mail import deliver_due, queue_email, retry_delay
+from forum.services.mail import queue_email
 from tests.mail_server import html_of, text_of
 
 
@@ -144,13 +145,13 @@ def test_a_message_interrupted_mid_send_is_not_sent_again(app, smtp_server):
 def _enable_mail_log() -> None:
     # Alembic's logging setup (run by the migrations in the session fixture) disables
     # loggers that already existed; in production migrations run in their own process.
-    logging.getLogger("forum.services.mail").disabled = False
+    logging.getLogger("forum.jobs.mail").disabled = False
 
 
 def test_without_a_mail_server_messages_are_logged_and_marked_sent(app, caplog):
     _enable_mail_log()
     app.config.update(MAIL_SERVER="", MAIL_LOG_BODY=False)
-    with caplog.at_level(logging.INFO, logger="forum.services.mail"):
+    with caplog.at_level(logging.INFO, logger="forum.jobs.mail"):
         _queue("nobody@example.org")
         db.session.commit()
     assert "nobody@example.org" in caplog.text
@@ -162,7 +163,7 @@ def test_without_a_mail_server_messages_are_logged_and_marked_sent(app, caplog):
 def test_development_logs_the_body_too(app, caplog):
     _enable_mail_log()
     app.config.update(MAIL_SERVER="", MAIL_LOG_BODY=True)
-    with caplog.at_level(logging.INFO, logger="forum.services.mail"):
+    with caplog.at_level(logging.INFO, logger="forum.jobs.mail"):
         _queue("nobody@example.org")
         db.session.commit()
     assert "no active account" in caplog.text

@@ -12,8 +12,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from forum.extensions import db
+from forum.jobs.mail import deliver_due
 from forum.models import CategorySubscription, NotificationSettings, OutboxMessage, utcnow
-from forum.services.mail import deliver_due
 from forum.services.moderation import posts as moderation_posts
 from forum.services.notifications.schedule import LONDON
 from tests.conftest import build_app

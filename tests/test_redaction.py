@@ -21,6 +21,7 @@ from sqlalchemy import func, inspect, select, text
 
 from forum import queries
 from forum.extensions import db
+from forum.jobs import mail
 from forum.models import (
     AuditEntry,
     ConfidentialityIncident,
@@ -34,7 +35,6 @@ from forum.models import (
     User,
     utcnow,
 )
-from forum.services import mail
 from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import redaction
 from forum.services.discussions import drafts

@@ -16,7 +16,8 @@ from flask import Flask, current_app, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from forum.services.mail import QUEUED_FLAG, deliver_due
+from forum.jobs.mail import deliver_due
+from forum.services.mail import QUEUED_FLAG
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
+from forum.jobs.mail import deliver_due
 from forum.jobs.notifications import send_digests, send_notification_emails
 from forum.models import utcnow
-from forum.services.mail import deliver_due
 
 log = logging.getLogger(__name__)
 
