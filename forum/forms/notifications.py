@@ -10,18 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-THREAD_LEVEL_CHOICES = [
-    ("watching", "Watching: a notification and an email for every reply"),
-    ("tracking", "Tracking: a notification for every reply, never an email"),
-    ("normal", "Normal: only when someone mentions, quotes or replies to you"),
-    ("muted", "Muted: nothing at all, not even mentions"),
-]
-TOPIC_LEVEL_CHOICES = [
-    ("watching", "Watching: every new thread and reply"),
-    ("watching_first_post", "Watching first post: each new thread"),
-    ("normal", "Normal"),
-    ("muted", "Muted"),
-]
+from forum.text.notifications import THREAD_LEVEL_CHOICES, TOPIC_LEVEL_CHOICES
+
 DAY_CHOICES = [
     (0, "Monday"),
     (1, "Tuesday"),

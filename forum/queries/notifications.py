@@ -16,7 +16,6 @@ from sqlalchemy.orm import contains_eager
 from werkzeug.exceptions import NotFound
 
 from forum.extensions import db
-from forum.forms.notifications import THREAD_LEVEL_CHOICES, TOPIC_LEVEL_CHOICES
 from forum.models import (
     Category,
     CategorySubscription,
@@ -40,6 +39,7 @@ from forum.policy import (
 )
 from forum.queries import Page
 from forum.text import notifications as notification_text
+from forum.text.notifications import THREAD_LEVEL_CHOICES, TOPIC_LEVEL_CHOICES
 
 
 @dataclass(frozen=True)

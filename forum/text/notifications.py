@@ -58,3 +58,18 @@ def subject_for(headlines: list[str], site_name: str) -> str:
     if len(headlines) == 1:
         return headlines[0][:300]
     return f"{len(headlines)} new notifications on {site_name}"
+
+
+#: Watching levels as members choose them: for one thread, and for a category or tag.
+THREAD_LEVEL_CHOICES = [
+    ("watching", "Watching: a notification and an email for every reply"),
+    ("tracking", "Tracking: a notification for every reply, never an email"),
+    ("normal", "Normal: only when someone mentions, quotes or replies to you"),
+    ("muted", "Muted: nothing at all, not even mentions"),
+]
+TOPIC_LEVEL_CHOICES = [
+    ("watching", "Watching: every new thread and reply"),
+    ("watching_first_post", "Watching first post: each new thread"),
+    ("normal", "Normal"),
+    ("muted", "Muted"),
+]
