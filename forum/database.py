@@ -14,8 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 #: False while serving a safe (read-only) request; writes elsewhere begin IMMEDIATE.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
@@ -29,6 +30,12 @@ def configure_engine(app: Flask, engine: Engine) -> None:
         _configure_postgres(
             engine, app.config["DATABASE_LOCK_TIMEOUT_MS"], app.config["DATABASE_CONNECT_TIMEOUT"]
         )
+
+
+def ping(session: Session) -> None:
+    """Ask the database for the smallest answer it can give (the readiness probe); raises
+    ``SQLAlchemyError`` when it cannot answer."""
+    session.execute(text("SELECT 1"))
 
 
 #: On a connection's ``info``: its transaction has sent something other than a read.

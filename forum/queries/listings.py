@@ -30,6 +30,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import contains_eager, joinedload
+from werkzeug.exceptions import NotFound
 
 from forum.extensions import db
 from forum.models import Bookmark, Category, Post, Tag, Thread, ThreadRead, ThreadTag
@@ -334,3 +335,10 @@ def tags_with_counts(actor: Actor) -> list[tuple[Tag, int]]:
 
 def get_tag_or_none(slug: str) -> Tag | None:
     return db.session.scalar(select(Tag).where(Tag.slug == slug))
+
+
+def get_tag_or_404(tag_id: int) -> Tag:
+    tag = db.session.get(Tag, tag_id)
+    if tag is None:
+        raise NotFound("There is no such tag.")
+    return tag

@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum import queries
+from forum.database import ping
 from forum.extensions import db
 from forum.queries import listings
 from forum.redis_client import redis_for
@@ -48,7 +48,7 @@ def readyz() -> tuple[dict[str, str], int]:
 
 def _database_state() -> str:
     try:
-        db.session.execute(text("SELECT 1"))
+        ping(db.session())
     except SQLAlchemyError as error:
         db.session.rollback()
         log.warning("readiness: database unavailable (%s)", type(error).__name__)

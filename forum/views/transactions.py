@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from flask_sqlalchemy.session import Session
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from forum.database import WROTE
 

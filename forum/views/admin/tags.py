@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from forum import queries
 from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db
 from forum.forms.answers import TagForm
-from forum.models import Tag
 from forum.policy import can_view_staff_pages
 from forum.queries import listings
 from forum.services.discussions import tags
@@ -26,13 +24,6 @@ bp = Blueprint("admin_tags", __name__, url_prefix="/admin")
 def staff_only() -> None:
     if not can_view_staff_pages(current_user):
         abort(404)
-
-
-def _tag_or_404(tag_id: int) -> Tag:
-    tag = db.session.get(Tag, tag_id)
-    if tag is None:
-        raise NotFound("There is no such tag.")
-    return tag
 
 
 def _tags_page(form: TagForm, status: int = 200) -> tuple[str, int]:
@@ -66,7 +57,7 @@ def create() -> Response | tuple[str, int]:
 
 @bp.route("/tags/<id:tag_id>/edit", methods=["GET", "POST"])
 def edit(tag_id: int) -> str | Response | tuple[str, int]:
-    tag = _tag_or_404(tag_id)
+    tag = listings.get_tag_or_404(tag_id)
     form = TagForm(obj=tag)
     if form.validate_on_submit():
         try:
@@ -85,7 +76,7 @@ def edit(tag_id: int) -> str | Response | tuple[str, int]:
 
 @bp.post("/tags/<id:tag_id>/delete")
 def delete(tag_id: int) -> Response:
-    tag = _tag_or_404(tag_id)
+    tag = listings.get_tag_or_404(tag_id)
     name = tag.name
     tags.delete_tag(current_user, tag)
     db.session.commit()
