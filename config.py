@@ -96,6 +96,7 @@ class Config:
     RATELIMIT_LOGIN_ACCOUNT = "5 per minute;30 per hour"
     RATELIMIT_ACCOUNT_EMAIL = "5 per minute;20 per hour"
     RATELIMIT_TWO_FACTOR = "10 per minute;30 per hour"
+    #: How often each ``forum worker`` runs its jobs (forum/jobs/worker.py), in seconds.
     WORKER_POLL_SECONDS = 5
 
     # Attachments and the resource library (docs/uploads.md)

@@ -1,9 +1,8 @@
-"""Digests at the member's chosen time, idempotent; delivery windows; jobs on RQ workers."""
+"""Digests at the member's chosen time, idempotent; delivery windows; workers side by side."""
 
 from __future__ import annotations
 
-import os
-import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -187,49 +186,39 @@ def test_nothing_new_means_no_digest(app, smtp_server):
     assert smtp_server.to(reader.email) == []
 
 
-# RQ workers on a real Redis -------------------------------------------------------------------
+# Workers: the database is the queue -----------------------------------------------------------
 
 
-def _redis_url() -> str:
-    url = os.environ.get("FORUM_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("set FORUM_TEST_REDIS_URL to run the worker on RQ and a real Redis")
-    return url
-
-
-def test_redis_worker_runs_the_jobs_on_rq(app, smtp_server, monkeypatch):
-    from forum.jobs import queue as job_queue
-
-    url = _redis_url()
+def test_the_worker_needs_no_redis_even_when_one_is_configured(app, smtp_server):
     smtp_server.configure(app)
     app.config["MAIL_DELIVERY"] = "worker"
     app.config["EMAIL_DELAY_MINUTES"] = 0  # due at once: the CLI runs at the real time
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # nothing listens there
     watcher = make_user()
     thread = make_thread(author=watcher)
-    make_reply(thread, body="Sent by an RQ worker.")
-    queue_name = f"forum-test-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setattr(job_queue, "QUEUE_NAME", queue_name)
-    app.config["REDIS_URL"] = url
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["forum", "worker", "--once"])
+    make_reply(thread, body="Sent by the worker.")
+    email = watcher.email
+    with app.app_context():  # a context of its own, as the worker process has
+        result = app.test_cli_runner().invoke(args=["forum", "worker", "--once"])
     assert result.exit_code == 0, result.output
-    assert "on the RQ queue" in result.output
-    assert "Sent by an RQ worker." in text_of(smtp_server.last_to(watcher.email))
-    redis = job_queue.connect(url)
-    assert job_queue.queue_for(redis, queue_name).count == 0
-    redis.delete(f"rq:queue:{queue_name}")
+    assert "notifications: 1 done" in result.output and "mail: 1 done" in result.output
+    assert "Sent by the worker." in text_of(smtp_server.last_to(email))
 
 
-def test_redis_scheduler_enqueues_each_job_once_per_tick(app):
-    from forum.jobs import queue as job_queue
-
-    url = _redis_url()
-    redis = job_queue.connect(url)
-    queue = job_queue.queue_for(redis, f"forum-test-{uuid.uuid4().hex[:8]}")
-    try:
-        assert job_queue.schedule(redis, queue, ["mail", "digests"], 30) == ["mail", "digests"]
-        assert job_queue.schedule(redis, queue, ["mail", "digests"], 30) == []  # another process
-        assert queue.count == 2
-    finally:
-        queue.empty()
-        redis.delete(*[f"{queue.name}:scheduled:{n}" for n in ("mail", "digests")])
+def test_two_workers_at_the_same_moment_send_each_email_and_digest_once(app, smtp_server):
+    smtp_server.configure(app)
+    app.config["MAIL_DELIVERY"] = "worker"
+    category = make_category()
+    reader = _digest_reader(category)
+    watcher = make_user()
+    thread = make_thread(category, author=watcher, title="Two workers, one digest")
+    make_reply(thread, body="One email, however many workers.")
+    due = _next_digest_time(utcnow(), 7 * 60) + timedelta(minutes=1)
+    with ThreadPoolExecutor(2) as pool:  # two hosts' workers on the same tick
+        runs = list(pool.map(lambda _: run_worker(app, due), range(2)))
+    assert sum(run["digests"] for run in runs) == 1
+    assert sum(run["notifications"] for run in runs) == 1
+    assert sum(run["mail"] for run in runs) == 2
+    assert len(smtp_server.to(reader.email)) == 1
+    [email] = smtp_server.to(watcher.email)
+    assert "One email, however many workers." in text_of(email)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 from datetime import timedelta
 
@@ -179,6 +181,24 @@ def test_worker_once_delivers_what_is_due(app, smtp_server):
     assert result.exit_code == 0, result.output
     assert "mail: 1 done" in result.output
     assert len(smtp_server.messages) == 1
+
+
+def test_term_lets_the_worker_finish_its_run_then_stop(app, smtp_server, monkeypatch):
+    from forum.jobs import worker
+
+    smtp_server.configure(app)
+    app.config["MAIL_DELIVERY"] = "worker"
+    _queue()
+    db.session.commit()
+    jobs = {"stop": lambda now: os.kill(os.getpid(), signal.SIGTERM) or 0, "mail": deliver_due}
+    monkeypatch.setattr(worker, "JOBS", jobs)
+    runs: list[dict[str, int]] = []
+    before = signal.getsignal(signal.SIGTERM)
+    with app.app_context():
+        worker.run_until_stopped(3600, runs.append)  # returns only because of the TERM
+    assert runs == [{"stop": 0, "mail": 1}]  # the mail job still ran after the signal
+    assert len(smtp_server.messages) == 1
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_background_delivery_sends_from_a_thread_after_the_request(app, client, smtp_server):

@@ -106,42 +106,17 @@ def invite(email: str, name: str, role: str, alliance: str) -> None:
 @forum_cli.command("worker")
 @click.option("--once", is_flag=True, help="Run what is due, then exit.")
 def worker(once: bool) -> None:
-    """Run background jobs (email delivery) until stopped."""
+    """Run the background jobs (notification emails, digests, email delivery) until stopped."""
     from flask import current_app
 
     from forum.jobs import worker as jobs
 
-    if current_app.config.get("REDIS_URL"):
-        _work_on_rq(once, float(current_app.config["WORKER_POLL_SECONDS"]))
-        return
     if once:
         click.echo(_job_report(jobs.run_due_jobs()))
         return
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
     click.echo(f"Worker running; checking for due jobs every {poll:g} s (Ctrl-C stops it).")
-    try:
-        jobs.run_forever(poll, lambda done: any(done.values()) and click.echo(_job_report(done)))
-    except KeyboardInterrupt:
-        click.echo("Worker stopped.")
-
-
-def _work_on_rq(once: bool, poll: float) -> None:
-    """With Redis the same jobs run on RQ workers (forum/jobs/queue.py)."""
-    import threading
-
-    from flask import current_app
-
-    from forum.jobs import queue as job_queue
-    from forum.jobs import worker as jobs
-
-    redis = job_queue.connect(current_app.config["REDIS_URL"])
-    queue, names = job_queue.queue_for(redis), list(jobs.JOBS)
-    if once:
-        job_queue.work_once(redis, queue, names)
-        click.echo(f"Ran {', '.join(names)} on the RQ queue {queue.name!r}.")
-        return
-    click.echo(f"RQ worker on {queue.name!r}; scheduling jobs every {poll:g} s (Ctrl-C stops it).")
-    job_queue.serve(redis, queue, names, poll, threading.Event())
+    jobs.run_until_stopped(poll, lambda done: any(done.values()) and click.echo(_job_report(done)))
     click.echo("Worker stopped.")
 
 

@@ -1,13 +1,16 @@
 """Background jobs run by ``flask --app wsgi forum worker``.
 
-Each job is a plain function of ``now`` that does what is due and returns a count, so a job
-queue (RQ) can later call the same functions.
+Each job is a plain function of ``now`` that does what is due in the database and returns a
+count. The database is the queue: every job claims its rows with conditional UPDATEs (or
+dedupe keys), so any number of workers, on any hosts, run the same loop and never do a piece
+of work twice.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+import signal
+import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,22 +27,41 @@ JOBS: dict[str, Callable[[datetime], int]] = {
     "digests": send_digests,
     "mail": deliver_due,
 }
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
-    """Run every job once; a failing job is logged and does not stop the others."""
-    now = now or utcnow()
+    """Run every job once (at ``now``, or each at the time it starts); a failing job is logged
+    and does not stop the others."""
     done = {}
     for name, job in JOBS.items():
         try:
-            done[name] = job(now)
+            done[name] = job(now or utcnow())
         except Exception:
             log.exception("job %s failed", name)
             done[name] = 0
     return done
 
 
-def run_forever(poll_seconds: float, report: Callable[[dict[str, int]], None]) -> None:
-    while True:
-        report(run_due_jobs())
-        time.sleep(poll_seconds)
+def run_until_stopped(poll_seconds: float, report: Callable[[dict[str, int]], None]) -> None:
+    """Run the jobs every ``poll_seconds`` until SIGINT or SIGTERM.
+
+    A run in progress finishes first, so a stopped worker leaves no message claimed but unsent;
+    a second signal stops at once.
+    """
+    stop = threading.Event()
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+        signal.signal(signum, previous[signum])
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, request_stop)
+    try:
+        while not stop.is_set():
+            report(run_due_jobs())
+            stop.wait(poll_seconds)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
