@@ -13,10 +13,7 @@
     };
   }
 
-  function csrfToken(form) {
-    var input = form && form.querySelector("input[name=csrf_token]");
-    return input ? input.value : "";
-  }
+  var csrfToken = window.Forum.csrfToken;
 
   function postJSON(url, form, payload) {
     return window.fetch(url, {

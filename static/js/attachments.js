@@ -11,10 +11,7 @@
 
   var IMAGE = /\.(png|jpe?g|gif)$/i;
 
-  function csrfToken(form) {
-    var input = form && form.querySelector("input[name=csrf_token]");
-    return input ? input.value : "";
-  }
+  var csrfToken = window.Forum.csrfToken;
 
   function insertAtCursor(textarea, text) {
     var start = textarea.selectionStart || textarea.value.length;

@@ -13,10 +13,7 @@
     nudge: "a note only"
   };
 
-  function csrfToken(form) {
-    var input = form.querySelector("input[name=csrf_token]");
-    return input ? input.value : "";
-  }
+  var csrfToken = window.Forum.csrfToken;
 
   function checkedFields(form, names) {
     var texts = {};

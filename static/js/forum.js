@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // What the other scripts share. base.html loads this file first, and every script is
+  // deferred, so they run in document order: this one before the pages' own.
+  window.Forum = {
+    // The CSRF token a request sent with fetch() carries (the X-CSRFToken header), read from
+    // the form it enhances.
+    csrfToken: function (form) {
+      var input = form && form.querySelector("input[name=csrf_token]");
+      return input ? input.value : "";
+    }
+  };
+
   // Ask before destructive actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var form = event.target;
