@@ -72,7 +72,7 @@ run: $(VENV_STAMP)
 	@$(FLASK) db upgrade
 	@$(FLASK) forum seed-demo
 	@echo "--- serving the forum on http://127.0.0.1:$${PORT:-5000}/ (Ctrl-C stops it)"
-	@# The background worker (notification emails, digests, mail retries) runs beside the
+	@# The background worker (notification emails, digests, sending all email) runs beside the
 	@# server and stops with it (the same with or without FORUM_REDIS_URL).
 	@$(FLASK) forum worker & worker=$$!; trap 'kill $$worker 2>/dev/null || true' EXIT; \
 		FLASK_DEBUG=0 $(FLASK) run --host 127.0.0.1 --port $${PORT:-5000}

@@ -81,9 +81,9 @@ class Config:
     #: Port 465 style implicit TLS (MAIL_USE_TLS is STARTTLS).
     MAIL_USE_SSL = False
     MAIL_TIMEOUT_SECONDS = 30
-    #: After a commit that queued mail: "background" (a thread in this process sends it),
-    #: "inline" (sent before the commit returns; tests) or "worker" (`forum worker` sends it).
-    MAIL_DELIVERY = "background"
+    #: Who sends queued mail: "worker" (``forum worker``, within WORKER_POLL_SECONDS) or
+    #: "inline" (the committing process, before ``commit()`` returns; tests).
+    MAIL_DELIVERY = "worker"
     #: Without MAIL_SERVER messages are logged; also log their bodies (development only).
     MAIL_LOG_BODY = False
     MAIL_MAX_ATTEMPTS = 8

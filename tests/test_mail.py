@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from config import Config
 from forum.extensions import db
 from forum.jobs.mail import deliver_due, retry_delay
 from forum.models import OutboxMessage, utcnow
@@ -201,22 +202,16 @@ def test_term_lets_the_worker_finish_its_run_then_stop(app, smtp_server, monkeyp
     assert signal.getsignal(signal.SIGTERM) is before
 
 
-def test_background_delivery_sends_from_a_thread_after_the_request(app, client, smtp_server):
+def test_by_default_web_processes_leave_sending_to_the_worker(app, client, smtp_server):
     smtp_server.configure(app)
-    app.config["MAIL_DELIVERY"] = "background"
+    app.config["MAIL_DELIVERY"] = Config.MAIL_DELIVERY
+    threads_before = threading.active_count()
     assert client.post("/reset", data={"email": "someone@example.org"}).status_code == 200
-    smtp_server.wait_for(1)
-    courier = app.extensions["forum_courier"]
-    assert courier.thread.is_alive()
-    courier.stop()
-    assert not courier.thread.is_alive()
-    assert _outbox()[0].status == "sent"
+    assert smtp_server.messages == []
+    assert threading.active_count() == threads_before  # no sending thread either
+    assert [row.status for row in _outbox()] == ["queued"]
 
-
-def test_command_line_commits_send_before_the_process_exits(app, smtp_server):
-    smtp_server.configure(app)
-    app.config["MAIL_DELIVERY"] = "background"
-    _queue()
-    db.session.commit()  # no request here: sent at once, no thread
+    result = app.test_cli_runner().invoke(args=["forum", "worker", "--once"])
+    assert result.exit_code == 0, result.output
     assert len(smtp_server.messages) == 1
-    assert "forum_courier" not in app.extensions
+    assert [row.status for row in _outbox()] == ["sent"]
