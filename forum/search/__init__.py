@@ -1,10 +1,7 @@
 """Full-text search over posts and thread titles, behind one interface.
 
-``search_posts(query, actor, page=..., per_page=...)`` answers a search as the page shows it;
-``install()`` and ``rebuild()`` repair the index. The backend is chosen from the database's
-dialect: ``sqlite.py`` (FTS5) or ``postgres.py`` (tsvector). The database keeps the index in
-sync with every insert, edit and delete by itself (triggers, generated columns), and the
-migration ``0002`` installs it, so nothing else in the forum has to remember search.
+``search_posts`` answers a search as the page shows it; ``install()`` and ``rebuild()`` repair
+the index. The backends and how the database keeps the index: docs/search.md#the-index
 """
 
 from __future__ import annotations

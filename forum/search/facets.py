@@ -1,25 +1,7 @@
-"""Filter tokens ("facets") indexed beside each post's words.
+"""Filter tokens ("facets") indexed beside each post's words: ``au<user id>``, ``mo<yyyymm>``,
+``ca<category id>``, ``so1``/``so0``, ``tg<tag id>``.
 
-Every post's index entry carries, besides its text, one token per filter value it has:
-
-| token | meaning |
-|---|---|
-| ``au<user id>`` | its author (``au0`` when the account is gone) |
-| ``mo<yyyymm>`` | the month it was written (UTC) |
-| ``ca<category id>`` | its thread's category |
-| ``so1`` / ``so0`` | its thread has / has no accepted answer |
-| ``tg<tag id>`` | one per tag of its thread |
-
-so a search such as ``patient author:asha`` is one index lookup that intersects the posting
-list of "patient" with that of ``au17``, skipping through both, instead of reading every
-post that says "patient" to find the few that Asha wrote. The database keeps the tokens
-exact: triggers recompute them when a post is written, edited or moved, when its thread
-changes category or gains or loses its answer, and when the thread's tags change (see
-``sqlite_schema.py`` and ``postgres_schema.py``).
-
-The tokens only narrow the search: ``ranking.filters`` still applies every filter exactly
-in SQL, so the tokens decide how fast a search is, never what it finds (as long as they are
-in sync, which ``tests/test_search_facets.py`` checks after every kind of change).
+What they are for and how they stay exact: docs/search.md#filter-tokens
 """
 
 from __future__ import annotations

@@ -1,13 +1,7 @@
 """The text inside attached files, searched with the posts that carry them.
 
-Migration 0007 indexes ``stored_files.extracted_text`` (FTS5 table ``search_files`` on SQLite,
-the generated ``stored_files.search_vector`` on PostgreSQL). A file is found through the post
-that links it (a library resource's files through its discussion thread's opening post), so
-``ranking.visible`` decides who may find it exactly as for the post itself, in SQL. Earlier
-versions of a resource (``attachments.searchable`` false) are not searched.
-
-``candidates`` is a third side of the ranked search beside bodies and titles; ``snippets``
-shows where in the file the words were found; ``resource_match`` is the library's text filter.
+``candidates`` is a third side of the ranked search, ``snippets`` shows where in the file the
+words were found, ``resource_match`` is the library's text filter. How: docs/uploads.md#search
 """
 
 from __future__ import annotations

@@ -1,26 +1,7 @@
-"""PostgreSQL: generated, weighted tsvector columns with GIN indexes; websearch_to_tsquery,
-ts_rank and ts_headline.
+"""PostgreSQL: the backend's interface, with the titles' side of a search and the snippets
+(websearch_to_tsquery, ts_rank, ts_headline).
 
-``posts.search_vector`` (weight D) and ``threads.search_vector`` (weight A, so a title
-match ranks well above a body match) are ``GENERATED ALWAYS ... STORED``: the database
-recomputes them on every insert and edit, so nothing can forget to.
-
-``posts.search_facets`` holds each post's filter tokens (``facets.py``) as a tsvector of
-exact lexemes. A generated column cannot read the thread, so triggers keep it: on posts
-before every insert and every change of author, date or thread, on threads after a move or
-a change of accepted answer, and on thread tags. One GIN index covers both columns, so a
-search for common words with a filter that keeps few posts intersects posting lists inside
-the index (GIN skips through the long lists using the short ones). Hiding and deleting
-change no indexed value: visibility is joined at query time.
-
-A GIN index stores which posts have a word, not where: for phrases, a second GIN index holds
-each post's pairs of side-by-side words (``search_word_pairs``), so a phrase of common words
-that are rarely side by side reads only the posts that have them side by side.
-
-The modules: ``postgres_schema`` (the objects, install and rebuild), ``postgres_match`` (the
-``tsquery`` values), ``postgres_survey`` and ``postgres_plans`` (finding the newest matching
-posts); this one is the backend's interface, with the titles' side of a search and the
-snippets.
+The columns, indexes and triggers, and the other ``postgres_*`` modules: docs/search.md#the-index
 """
 
 from __future__ import annotations

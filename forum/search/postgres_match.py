@@ -41,12 +41,8 @@ def _quoted(terms: Iterable[Term]) -> str:
 def adjacent_words(query: SearchQuery) -> list[tuple[str, str]]:
     """For a search of words without phrases, each pair of words typed side by side (the
     first ``MAX_ADJACENT``), and the rest of its words and exclusions (``websearch_text``'s
-    form): what ``postgres_survey.estimated_matches`` asks about words that travel together.
-
-    The planner takes a search's words as independent, and words that make a term ("safety
-    netting", "two week wait") mostly come together: it expected 1,423 of a million posts to
-    hold both "safety" and "netting", and 11,586 did. The posts that have the two side by side
-    are some of those that have both, so their count is a floor for the estimate."""
+    form): what ``postgres_survey.estimated_matches`` asks about words that travel together
+    (docs/search.md#words-that-travel-together)."""
     if any(t.kind == "phrase" for t in query.terms):
         return []
     at = [n for n, t in enumerate(query.terms) if t.kind == "word" and not t.negated]

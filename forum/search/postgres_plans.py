@@ -1,30 +1,7 @@
 """PostgreSQL: the newest posts that match a search, found by reading a bounded number of rows.
 
-Left to itself the planner picks between walking the table and the GIN index on a guess about
-how matches spread over a LIMIT, and a wrong guess walks the whole table. So ``_plans`` picks,
-from the planner's estimate of how many posts match, the cheapest of a few plans that each
-read a bounded number of rows, with the GIN index over every post as the fallback; the first
-that finds the window's worth answers, so the result is exactly the newest matches:
-
-- ``walk``: read the newest posts in id order and check each, stopping when the window is
-  full. Cheap when most posts match ("patient": 720 posts read for 300 matches);
-- ``range``: the GIN index, limited to the newest posts expected to hold the window's worth:
-  their id buckets are in the index (``search_id_bucket``), so GIN intersects them with the
-  words and filter tokens itself and skips the older parts of the words' posting lists;
-- ``pairs``: for a search with a phrase whose words are side by side, the index of word
-  pairs (``postgres_survey.WordPairs``) finds the posts that have every pair of the phrase,
-  in a range or over every post, and only those are read to check the whole search;
-- ``loose``: for a phrase without pairs (stop words between all its words), the GIN index finds
-  the posts in a range that have all its words, and only those are read;
-- ``all``: the GIN index over every post.
-
-The plans and the fallback are one statement, part of the ranked search statement
-(``ranking.ranked``): the fallback runs only when the first plan found less than the window
-(a gating condition PostgreSQL checks once). A search costs two small statements before it
-(``postgres_survey``: the newest post, the phrases' pairs, where a past ``before:`` day ends;
-and the estimates) instead of one more round trip per plan and a list of 300 ids sent back to the
-server. Which plan is cheapest comes from a cost model in microseconds per row read
-(``WALK_COST`` ...), measured on the benchmark (docs/benchmarks.md).
+The plans (walk, range, pairs, loose, all), the fallback and the cost model:
+docs/search.md#plans-on-postgresql
 """
 
 from __future__ import annotations
@@ -230,14 +207,8 @@ def _conditions(
     """Conditions on ``posts`` alone for the ``n``th plan: the match (written so the planner
     can, or cannot, answer it from the GIN index) and the id range (``bound_<n>``).
 
-    A phrase is always checked post by post (``exact``) once an index has found the posts: in
-    an index condition, PostgreSQL would check every index condition again for each post it
-    read (the GIN index cannot tell where words are), and for the pairs that means computing
-    them from the post's text.
-
-    The GIN indexes have the range as id buckets (both have ``search_id_bucket(id)`` as a
-    column), so the exact bound is written so that the planner does not also list the range's
-    ids from the primary key (``id + 0``): it would, at 50 ns an id, for nothing."""
+    Why phrases are checked post by post (``exact``) and the bound is ``id + 0``:
+    docs/search.md#plans-on-postgresql and docs/search.md#phrases-on-postgresql"""
     match = posts_match(text, facets)
     exact = posts_match(text, facets, indexed=False)
     words = indexed_words(body.others, body.prefixes, facets)
@@ -275,18 +246,10 @@ def _newest_ids(
     on_posts: list[Any], where: list[Any], window: int, kind: str, n: int
 ) -> Select[Any]:
     """Ids of the newest ``window`` posts that meet ``on_posts`` (conditions on ``posts``
-    alone) and ``where`` (visibility and filters).
+    alone) and ``where`` (visibility and filters, checked one post at a time).
 
-    A walk reads posts newest first and stops when the window is full. Otherwise the index
-    finds every match first (on ``posts`` alone, with no ORDER BY or LIMIT that would tempt
-    the planner into walking the table), then the matches are taken newest first until the
-    window's worth pass ``where`` (a subquery's order holds through the filter and LIMIT above
-    it; OFFSET 0 keeps the planner from merging the two).
-
-    ``where`` is checked one post at a time (in a subquery the planner keeps as it is):
-    joined, its thread filters, which repeat what the filter tokens already said, make the
-    planner expect hardly any post to pass, and it then picks nested loops that scan the
-    index once per thread.
+    Why matches first, then newest, and ``where`` in a subquery:
+    docs/search.md#plans-on-postgresql
     """
     if kind == "walk":
         return (

@@ -1,16 +1,7 @@
 """PostgreSQL's search objects: what the migrations create, and the repairs
 (``install``, ``rebuild``) that recreate them.
 
-- ``posts.search_vector``, ``threads.search_vector`` and ``stored_files.search_vector``:
-  generated, weighted tsvector columns with GIN indexes (migrations 0002 and 0007);
-- ``posts.search_facets``: the filter tokens (``facets.py``), kept by triggers, in one GIN
-  index with the post's words (migration 0009);
-- ``ix_posts_search_pairs``: a GIN index on ``search_word_pairs(body_source)``, the pairs of
-  adjacent stems of each post, for phrases (migration 0011). An expression index keeps itself
-  in step with every insert and edit like a generated column, without storing the pairs in
-  the table (which would make every post a search reads larger).
-
-Every GIN index is built ``WITH (fastupdate = off)`` (migration 0012, ``GIN_OPTIONS``).
+Which objects, from which migration, and why: docs/search.md#the-index
 """
 
 from __future__ import annotations
@@ -48,13 +39,8 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT array_to_tsvector(ARRAY['bk' || (id / {ID_BUCKET})])
 $$"""
 
-#: The pairs of adjacent stems of a text (``referr~pathway``), from the same ``to_tsvector`` as
-#: ``posts.search_vector``, so a post has a pair whenever a phrase of the two stems
-#: (``'referr' <-> 'pathway'``) matches it. Stems with a gap between them (a stop word was left
-#: out) make no pair. Each pair is kept as the first 5 hex digits of its md5 (one of about a
-#: million keys): most pairs of words occur once or twice in a million posts, and as text
-#: their keys made the index 907 MB at 1,000,000 posts; hashed, a key also stands for a few
-#: dozen unrelated posts, which the exact phrase check that always follows leaves out.
+#: The pairs of adjacent stems of a text (``referr~pathway``), each as 5 hex digits of its md5.
+#: Why hashed, and what makes no pair: docs/search.md#phrases-on-postgresql
 PAIRS_FUNCTION = f"""CREATE OR REPLACE FUNCTION search_word_pairs(body text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   WITH words AS (

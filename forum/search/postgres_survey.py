@@ -1,11 +1,5 @@
-"""PostgreSQL: what a search's plans are chosen from, read in two round trips before them.
-
-The newest post id and about how many posts there are; the keys of the word pairs of the
-search's phrases (``WordPairs``, looked up in the pairs' index); whether its words outside the
-phrases and its prefixes leave anything to look up; and, for a ``before:`` day in the past,
-about where the posts written by its end end. The same statement sets two things for the
-search's transaction (see ``survey``). Then the planner's estimate of how many posts match
-(``estimated_matches``, one ``EXPLAIN``).
+"""PostgreSQL: what a search's plans are chosen from, read in two round trips before them
+(``survey``, then ``estimated_matches``): docs/search.md#round-trips-on-postgresql
 """
 
 from __future__ import annotations
@@ -58,12 +52,8 @@ PAIRS_VECTOR = func.search_word_pairs(Post.body_source, type_=TSVECTOR)
 @dataclass(frozen=True)
 class WordPairs:
     """The keys of the pairs of side-by-side stems of a search's phrases
-    (``search_word_pairs``, the function the pairs' index is built with), one tuple a phrase.
-
-    A post matches a phrase only if it has every pair of the phrase, so the pairs' index finds
-    a small superset of the posts that match, which the whole search then checks exactly. Two
-    stems with a gap between them (a stop word left out, as in "referral to oncology") make no
-    pair: a phrase without any pair is found from its words alone.
+    (``search_word_pairs``, the function the pairs' index is built with), one tuple a phrase:
+    docs/search.md#phrases-on-postgresql
     """
 
     phrases: tuple[tuple[str, ...], ...] = ()
@@ -117,13 +107,8 @@ class Survey:
 def survey(connection: Connection, query: SearchQuery) -> Survey:
     """In one round trip: the newest post id, about how many posts there are, the keys of the
     word pairs of the search's phrases, and whether its other words and its prefixes leave
-    anything to look up (a word PostgreSQL drops would make an empty query, which matches
-    nothing).
-
-    For a search with phrases it also gives this transaction the memory to keep a bitmap of
-    any set of posts exact (``BITMAP_BYTES_PER_PAGE``): where a bitmap turns lossy, PostgreSQL
-    checks every post on those pages again, and for the pairs that means computing them from
-    the post's text (a tenth of a millisecond a post)."""
+    anything to look up; and the transaction's settings (why ``work_mem`` with a phrase:
+    docs/search.md#phrases-on-postgresql)."""
     phrases = [term.text for term in query.positive if term.kind == "phrase"]
     params: dict[str, Any] = {}
     columns = ["(SELECT max(id) FROM posts)", "c.reltuples"]
@@ -193,10 +178,8 @@ def estimated_matches(
     """The planner's estimates (from ANALYZE statistics) of how many posts match the search
     and, with ``months``, how many carry those month tokens, in one round trip.
 
-    The first is the larger of the match's own estimate (``_estimated``) and, for words typed
-    side by side, that of the posts having them side by side with the rest of the search
-    (``adjacent_words``): the planner takes words as independent, so for words that travel
-    together its own estimate is far too low, and the side-by-side posts are a floor."""
+    The first has a floor for words typed side by side: docs/search.md#words-that-travel-together
+    """
     adjacent = survey.adjacent
     sql, defaults = _explain(
         query.text_shape,

@@ -1,16 +1,8 @@
 """The one ranked, grouped, paginated search statement, shared by both databases.
 
 A backend supplies the text match (``body_candidates`` and ``title_candidates``); this module
-adds who may see what, the filters, the grouping by thread and the order:
-
-1. threads whose title matches come first (title matches above body matches);
-2. then by score: text relevance, times ``SOLVED_BOOST`` when the thread has an accepted
-   answer and ``ACCEPTED_BOOST`` for the accepted answer itself;
-3. then the newest post first.
-
-Each side (bodies, titles) ranks at most ``window`` candidates, the newest that match: that
-bounds the work of a query whatever it matches. When a side reaches the window the total is
-a lower bound and the results say so (``SearchHits.complete`` is False).
+adds who may see what, the filters, the grouping by thread and the order (docs/search.md#ranking),
+each side ranking at most ``window`` candidates (docs/search.md#bounded-reads).
 """
 
 from __future__ import annotations
@@ -199,10 +191,8 @@ def ranked(sides: list[Select[Any]]) -> Select[Any]:
     ``page_offset``, ``page_size`` threads: bound values).
 
     Returns ``post_id, thread_id, title_hit, matches, total``, then, per side, how many
-    candidates it found (to tell whether it reached its window), and the lowest post id among
-    the first side's (the bodies') candidates, ``side_0_floor``: every post above it that the
-    search's words and filter tokens match is among them or newer than the search, so the
-    range from it holds about a window's worth of matches (``sqlite.snippets`` reads it).
+    candidates it found (to tell whether it reached its window), and ``side_0_floor``, the
+    lowest of the bodies' candidates (docs/search.md#snippets-on-sqlite).
     """
     ctes = [side.cte(f"side_{n}") for n, side in enumerate(sides)]
     candidates = union_all(*(select(cte) for cte in ctes)).subquery("candidates")

@@ -1,17 +1,6 @@
-"""SQLite: FTS5 external-content indexes kept in sync by triggers, bm25 and snippet().
+"""SQLite: the backend's interface and its queries (FTS5 ``MATCH``, bm25, ``snippet()``).
 
-``search_threads`` indexes ``threads.title`` and ``search_files`` the text of attached files,
-each with ``content=`` its own table. ``search_posts`` indexes two columns per post: its text
-(``body_source``) and its filter tokens (``facets``, see ``facets.py``). The tokens live in
-``search_post_facets`` and the index reads both through the view ``search_post_documents``,
-so the index stores no copy of any text. Triggers keep everything in step with every insert,
-edit and delete of a post, with a thread's move to another category or a change of its
-accepted answer, and with its tags; each removes an old entry with exactly the values it was
-indexed with (FTS5 requires that). Hiding and deleting change no indexed value: visibility
-is joined at query time.
-
-The objects themselves, and their repairs, are in ``sqlite_schema``; this module is the
-backend's interface and its queries.
+The FTS5 tables, the view and the triggers (``sqlite_schema``): docs/search.md#the-index
 """
 
 from __future__ import annotations
@@ -102,15 +91,7 @@ def body_candidates(
     """The newest ``window`` posts that match the text and carry the filter tokens (both in
     ``fts_posts``), and pass ``where``, with their relevance (bm25 if ``ranked``).
 
-    FTS5 intersects the posting lists of the words and the tokens, skipping through each
-    (newest first, stopping once the window is full), so a common word with a filter that
-    keeps few posts reads few entries of either.
-
-    bm25 needs, for each term, the number of posts containing it, and FTS5 counts that by
-    reading the term's whole posting list: for a word in a quarter of a million posts that
-    alone costs more than the rest of the search. So bm25 is used only when every term is
-    in fewer than ``BM25_MAX_POSTS`` posts (``_cheap_to_rank``); otherwise the candidates
-    are all equally relevant and the order falls back on titles, solved threads and dates.
+    Why bm25 only below ``BM25_MAX_POSTS``: docs/search.md#bounded-reads
     """
     if ranked:
         relevance: Any = -func.bm25(literal_column(POSTS), 1.0, 0.0)
@@ -171,14 +152,8 @@ def snippets(
 ) -> dict[int, str]:
     """Marked-up excerpts of the posts whose text matches, by post id.
 
-    FTS5 answers ``rowid IN (ids)`` one id at a time, and for each it sets up the search's
-    posting lists again: 6 ms for 20 posts and two common words at 100,000 posts, 20 ms at a
-    million. So the posts at or above ``floor`` (the lowest of the body candidates,
-    ``ranking.ranked``) are found in one pass down the range from the highest of them, with
-    the search's filter tokens (``tokens``): the range holds about a window's worth of
-    matches (1.5 ms at a million). The pass stops after ``RANGE_ROWS`` matches (filters
-    without tokens can leave more in the range); what it did not reach, and older posts
-    (found by their thread's title or a file), are looked up by id.
+    Posts at or above ``floor`` are read in one pass down a range, the rest by id:
+    docs/search.md#snippets-on-sqlite
     """
     ids = sorted(set(post_ids))
     near = [post_id for post_id in ids if floor is not None and post_id >= floor]
