@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Post
-from tests.corpus import bad_inputs
+from tests.corpus import bad_inputs, needs_corpus
 from tests.factories import PASSWORD, loaded, make_category, make_thread, make_user, sign_in
 
 CASES = bad_inputs()
@@ -26,6 +26,7 @@ def member_client(app, client):
     return client
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", TEXT_TAGS)
 def test_text_as_a_reply_round_trips_or_is_refused_with_the_text_kept(
     app, member_client, reload, tag
@@ -44,6 +45,7 @@ def test_text_as_a_reply_round_trips_or_is_refused_with_the_text_kept(
         assert str(escape(value[:40])) in response.get_data(as_text=True)
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", TEXT_TAGS)
 def test_text_as_a_thread_title_never_fails(app, member_client, tag):
     category = make_category()
@@ -55,6 +57,7 @@ def test_text_as_a_thread_title_never_fails(app, member_client, tag):
         assert b"Body text" in response.data
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", PCT_TAGS)
 def test_invalid_utf8_in_a_form_body_is_refused(app, member_client, reload, tag):
     thread = make_thread()
@@ -69,6 +72,7 @@ def test_invalid_utf8_in_a_form_body_is_refused(app, member_client, reload, tag)
     assert all("\ufffd" not in body for body in stored)
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", PCT_TAGS)
 def test_invalid_utf8_in_a_query_string_is_a_400(app, member_client, tag):
     thread = make_thread()
@@ -76,6 +80,7 @@ def test_invalid_utf8_in_a_query_string_is_a_400(app, member_client, tag):
     assert response.status_code == 400
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", PAGE_TAGS)
 @pytest.mark.parametrize("where", ["thread", "category"])
 def test_page_numbers_and_ids_never_fail(app, member_client, tag, where):
@@ -92,6 +97,7 @@ def test_page_numbers_and_ids_never_fail(app, member_client, tag, where):
         assert member_client.get(f"/p/{value}/edit").status_code == 404
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", NEXT_TAGS)
 def test_sign_in_next_never_leaves_the_site(app, client, tag):
     member = make_user()
@@ -137,6 +143,7 @@ QUERY_TAGS = ["pct-nul-byte", "sqli-postgres-pg-sleep", "search-like-wildcards"]
 LISTINGS = ["/search", "/members", "/library", "/threads/latest", "/mod/audit"]
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", QUERY_TAGS)
 @pytest.mark.parametrize("path", LISTINGS)
 def test_query_strings_with_bad_text_never_fail(app, client, tag, path):

@@ -20,31 +20,21 @@ from tests.html_safety import (
 )
 from tests.xss_payloads_extra import PAYLOADS
 
-
-def _corpus_params() -> list:
-    try:
-        payloads = corpus.xss_payloads()
-    except FileNotFoundError as missing:
-        return [pytest.param(None, str(missing), id="corpus-missing")]
-    return [pytest.param(n, p, id=f"line-{n:03d}") for n, p in enumerate(payloads, start=1)]
-
-
 # --- the attack corpus and our own payloads ---
 
 
-@pytest.mark.parametrize(("line", "payload"), _corpus_params())
-def test_shared_corpus_payload_renders_nothing_script_capable(line: int | None, payload: str):
-    if line is None:
-        pytest.fail(f"{payload}. It ships beside the checkout (../shared/corpus); see SOURCES.md.")
+@corpus.needs_corpus
+@pytest.mark.parametrize(
+    "payload",
+    [pytest.param(p, id=f"line-{n:03d}") for n, p in enumerate(corpus.xss_payloads(), start=1)],
+)
+def test_shared_corpus_payload_renders_nothing_script_capable(payload: str):
     assert_safe(render(payload))
 
 
+@corpus.needs_corpus
 def test_shared_corpus_is_complete() -> None:
-    try:
-        payloads = corpus.xss_payloads()
-    except FileNotFoundError as missing:
-        pytest.fail(str(missing))
-    assert len(payloads) >= 399
+    assert len(corpus.xss_payloads()) >= 399
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: repr(p)[1:40])
@@ -295,19 +285,12 @@ def test_emphasis_nests_at_most_twenty_deep() -> None:
     assert_safe(output)
 
 
-def _bad_input_params() -> list:
-    try:
-        cases = corpus.bad_inputs()
-    except FileNotFoundError as missing:
-        return [pytest.param(None, str(missing), id="corpus-missing")]
-    return [pytest.param(tag, value, id=tag) for tag, value in cases.items()]
-
-
+@corpus.needs_corpus
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize(("tag", "value"), _bad_input_params())
-def test_shared_bad_inputs_render_safely(tag: str | None, value: str) -> None:
-    if tag is None:
-        pytest.fail(value)
+@pytest.mark.parametrize(
+    ("tag", "value"), [pytest.param(*case, id=case[0]) for case in corpus.bad_inputs().items()]
+)
+def test_shared_bad_inputs_render_safely(tag: str, value: str) -> None:
     assert_safe(render(value))
     extract_mentions(value)
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -21,11 +19,11 @@ from forum.pii import (
     scan,
     worst_severity,
 )
+from tests import corpus
 from tests.pii_corpus import HELD_OUT, Snippet, generate, mod11_check, parse_marked
 
 BLOCK_KINDS = ("nhs_number", "chi_number", "hc_number")
 CONFIRM_KINDS = tuple(k for k, v in SEVERITY.items() if v == "confirm")
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -513,14 +511,10 @@ def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(scan(text), list)
 
 
+@corpus.needs_corpus
 def test_attack_corpus_never_raises() -> None:
-    paths = [CORPUS_DIR / "xss-payloads.txt", CORPUS_DIR / "bad-inputs.txt"]
-    if not all(p.exists() for p in paths):
-        pytest.skip(f"shared attack corpus not found at {CORPUS_DIR}")
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            text = json.loads('"' + line.replace('"', '\\"') + '"', strict=False)
-            assert isinstance(scan(text), list)
+    for text in [*corpus.xss_payloads(), *corpus.bad_inputs().values()]:
+        assert isinstance(scan(text), list)
 
 
 # --- API: severities, labels, fingerprints -----------------------------------------------------

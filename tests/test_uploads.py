@@ -17,7 +17,7 @@ from forum.models import Attachment, Draft, Post, StoredFile, utcnow
 from forum.services.library import uploads
 from forum.uploads.storage import storage
 from tests import upload_samples as samples
-from tests.corpus import bad_inputs
+from tests.corpus import bad_inputs, needs_corpus
 from tests.factories import (
     make_category,
     make_moderator,
@@ -197,6 +197,7 @@ REFUSED_NAMES = {
 }
 
 
+@needs_corpus
 @pytest.mark.parametrize("tag", sorted(REFUSED_NAMES))
 def test_names_that_try_to_be_paths_are_refused(member, upload_folder, tag):
     name = bad_inputs()[tag]
@@ -207,6 +208,7 @@ def test_names_that_try_to_be_paths_are_refused(member, upload_folder, tag):
     assert files_on_disk(upload_folder) == []
 
 
+@needs_corpus
 def test_names_that_try_to_be_paths_are_refused_over_http(client, member, upload_folder):
     response = upload(client, bad_inputs()["upload-filename-traversal-posix"], samples.pdf())
     assert response.status_code == 400
@@ -214,6 +216,7 @@ def test_names_that_try_to_be_paths_are_refused_over_http(client, member, upload
     assert files_on_disk(upload_folder) == []
 
 
+@needs_corpus
 @pytest.mark.parametrize(
     ("tag", "expected"),
     [

@@ -29,10 +29,12 @@ def post_payloads(author, thread, payloads: list[str]) -> int:
     return len(payloads)
 
 
+@corpus.needs_corpus
 def test_the_payload_list_is_large_enough():
     assert len(ALL_PAYLOADS) >= 150
 
 
+@corpus.needs_corpus
 @pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_payloads_render_safely_on_the_real_thread_page(app, client):

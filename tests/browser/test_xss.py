@@ -26,6 +26,7 @@ def live_server_overrides():
     return {"POSTS_PER_PAGE": PER_PAGE}
 
 
+@corpus.needs_corpus
 def test_no_payload_fires_in_the_browser(live_server, playwright_browser, sign_in):
     payloads = corpus.xss_payloads() + PAYLOADS
     with live_server.app.app_context():
