@@ -1,9 +1,6 @@
-"""A small client for clamd (ClamAV's daemon) over its UNIX socket.
+"""A small client for clamd (ClamAV's daemon) over its UNIX socket: ``zINSTREAM`` and ``zVERSION``.
 
-Implements the two commands the forum needs from clamd's protocol: ``zINSTREAM`` (the file is
-sent as chunks, each prefixed by its length as a 4-byte big-endian integer, ending with a
-zero-length chunk; the answer is ``stream: OK`` or ``stream: <signature> FOUND``) and
-``zVERSION`` (for the staff page). Commands and answers end with NUL (the ``z`` prefix).
+The protocol as used here: docs/uploads.md#virus-scanning
 """
 
 from __future__ import annotations

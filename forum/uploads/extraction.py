@@ -1,10 +1,7 @@
 """Text inside uploaded documents, for the patient-identifier check and for search.
 
-``extract(path, kind)`` returns the document's text as ``Passage``s, each with where it is
-("page 3", "slide 2", "sheet 1", "lines 51–100"), so a finding can be reported by place
-without repeating what was found. PDF uses pypdf, Word python-docx; PowerPoint, Excel and
-OpenDocument files are read straight from their XML parts (the ZIP was already checked by
-``forum.uploads.filetypes``, and member reads are capped). Images carry no text we read.
+``extract(path, kind)`` returns ``Passage``s, each with where it is ("page 3", "lines 51–100").
+Which formats, read how: docs/uploads.md#text-inside-files
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
 """Which files the forum accepts, judged by their content, not their name or browser label.
 
-``forum/uploads/names.py`` cleans a file name and maps it to a ``FileKind`` (or refuses it);
-``check_content`` reads the bytes and refuses anything whose magic numbers do not match that
-kind, anything that looks like a program or a web page, and ZIP-based documents that would
-unpack to far more than their size. Messages are written for the person uploading: what is
-wrong and what to do.
-No Flask, no database.
+``check_content`` refuses what docs/uploads.md#what-happens-to-an-upload lists. No Flask, no
+database.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
 """Re-encode uploaded images so that only pixels survive.
 
-Every PNG, JPEG and GIF is decoded in full and written again by Pillow: EXIF (GPS position,
-camera serial, time), XMP, text chunks and comments are left behind, and whatever else the
-original bytes carried (a script appended to a GIF, say) is gone. The EXIF orientation is
-applied to the pixels first, so photos keep the right way up. Images with more pixels than
-the limit are refused before they are decoded (decompression bombs).
+What is dropped, and the pixel limit: docs/uploads.md#what-happens-to-an-upload
 """
 
 from __future__ import annotations

@@ -1,12 +1,7 @@
 """Where uploaded files live, behind one small interface keyed by SHA-256.
 
-Views and services never build paths: they ask ``storage()`` to ``put``, ``open``, ``delete``
-or check ``exists`` by hash. ``LocalStorage`` (files under ``UPLOAD_FOLDER/<sha[:2]>/<sha>``)
-is the only backend today; an S3-compatible one would implement the same four methods.
-
-Incoming files are written to ``scratch_file()`` (in the upload folder itself, so ``put`` is
-an atomic rename on the same filesystem), checked there, then handed to ``put``, which keeps
-one copy per content (deduplication) and removes the scratch file either way.
+``storage()`` puts, opens, deletes and finds files by hash; scratch files and deduplication:
+docs/uploads.md#storage
 """
 
 from __future__ import annotations
