@@ -1,13 +1,7 @@
 """Patient-identifier detector: text in, findings (kind, span, severity) out.
 
-Pure Python, no network, never logs matched text. Rules are principled (check digits, official
-formats, short context windows), not tuned to an example corpus; docs/pii.md explains each one.
-
-Speed: every pattern starts with a literal or a character class (word-boundary look-behinds come
-after the first character) so the regex engine can skip ahead, and context windows are bounded.
-
-The rules live in one module per family (``numbers``, ``dates``, ``names``, ``contacts``,
-``nudges``); ``scan`` runs them all and keeps the most severe of overlapping findings.
+Pure Python, no network, never logs matched text; ``scan`` runs the rule modules and keeps the
+most severe of overlapping findings. Each rule, and why it is fast: docs/pii.md
 """
 
 from __future__ import annotations
