@@ -19,7 +19,7 @@ from forum.pii import (
     scan,
     worst_severity,
 )
-from tests import corpus
+from tests import corpus as attack_corpus
 from tests.pii_corpus import HELD_OUT, Snippet, generate, mod11_check, parse_marked
 
 BLOCK_KINDS = ("nhs_number", "chi_number", "hc_number")
@@ -511,9 +511,9 @@ def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(scan(text), list)
 
 
-@corpus.needs_corpus
+@attack_corpus.needs_corpus
 def test_attack_corpus_never_raises() -> None:
-    for text in [*corpus.xss_payloads(), *corpus.bad_inputs().values()]:
+    for text in [*attack_corpus.xss_payloads(), *attack_corpus.bad_inputs().values()]:
         assert isinstance(scan(text), list)
 
 
