@@ -117,15 +117,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 class WriterQueue:
     """Writers to one SQLite file take turns on a kernel file lock before ``BEGIN IMMEDIATE``.
 
-    SQLite's own busy handler polls: a waiting writer sleeps up to 100 ms at a time, and a
-    worker that has just committed takes the lock again before the sleeper wakes, so under a
-    burst of replies one writer could wait seconds (a p99 of 1 to 2 s for posting in
-    ``bench/run.py``). Here each writer first takes an exclusive ``flock`` on
-    ``<database>.writers``, polled every millisecond, and gives it up when its transaction
-    ends: waiting writers get their turn in milliseconds. The file lock only orders arrival;
-    SQLite's lock still guards the data, and the kernel drops the lock of a killed process. A
-    writer that cannot get its turn within the busy timeout goes on to ``BEGIN IMMEDIATE``,
-    whose own timeout then turns into the usual 503.
+    Why SQLite's busy handler is not enough: docs/architecture.md#post-numbers-and-writers-on-sqlite
     """
 
     POLL_SECONDS = 0.001

@@ -1,18 +1,7 @@
 """A post as the thread page shows it to one reader, and its rendered HTML, cached.
 
-A thread page renders 20 posts, each with its author, the reader's marks and a dozen
-permission-dependent actions: most of the page's time went into that template work. Here the
-view turns each post into a :class:`PostCard`, a frozen value holding *everything*
-``_partials/post.html`` shows (texts, flags, counts, the relative-time labels), and the partial
-renders from the card alone: no ``current_user``, no ``policy``, no database. So the HTML is a
-pure function of the card, and :func:`render` memoizes it in a bounded, per-process LRU cache
-keyed by the card itself. Nothing is ever invalidated: an edit, a new helpful mark, another
-reader's permissions or a clock that turns "5 min ago" into "6 min ago" all make a different
-card, and an old card simply ages out. ``tests/test_post_cards.py`` checks the partial reads
-nothing but the card.
-
-The only per-reader secret in the fragment, the CSRF token of its small forms, is rendered as
-a per-process random placeholder and put in after the cache lookup.
+Why a frozen card, and why the cache needs no invalidation:
+docs/architecture.md#cards-and-the-fragment-cache
 """
 
 from __future__ import annotations

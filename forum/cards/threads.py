@@ -1,14 +1,6 @@
 """A thread as a list shows it to one reader, and its rendered HTML, cached.
 
-The category page and the thread lists (latest, unread, unanswered, unsolved, mine, a tag)
-show 20 threads each, and rendering their rows was the larger part of those pages' time: four
-links, badges, tags and two relative times a row. As with a thread page's posts
-(``forum/cards/posts.py``), each row becomes a :class:`ThreadCard`, a frozen value of
-everything ``_partials/thread_row.html`` shows (the reader's unread state included), and the
-partial renders from the card alone, so its HTML is memoized per worker by the card
-(``THREAD_ROW_CACHE_SIZE``). A new reply, a rename, another reader's marker or a clock that
-turns "5 min ago" into "6 min ago" makes a different card. ``tests/test_thread_cards.py``
-checks the partial reads nothing but the card.
+As with a thread page's posts: docs/architecture.md#cards-and-the-fragment-cache
 """
 
 from __future__ import annotations

@@ -1,24 +1,7 @@
 """The one text pipeline: Markdown source in, sanitised HTML, mentions and plain text out.
 
-render() runs three layers, each enough on its own for what it checks:
-
-1. markdown-it-py in CommonMark mode (tables, strikethrough, linkify; raw HTML off), whose token
-   stream is rewritten so that it only asks for what the allow-list below permits;
-2. bleach.clean with that allow-list, given at most a hundred siblings at a time, each run
-   parsed inside its ancestors' tags (html5lib's tree walker is quadratic in sibling count);
-3. nh3 (ammonia) with the same allow-list, which also sets ``rel`` on every link.
-
-Decisions:
-
-- Headings are demoted by two levels (``#`` -> h3 ... ``####`` and deeper -> h6) so a post never
-  outranks the page's h1 and h2.
-- Images: only our own uploads (``/uploads/...``, same origin, allowed by the CSP) become
-  ``<img>``. Any other image becomes a plain link to it, so reading a post never sends a
-  reader's address to a third party.
-- URLs: relative, or http, https and mailto. A URL is judged after undoing entity and percent
-  encoding and dropping invisible characters, so obfuscated ``javascript:`` is refused.
-- Table alignment uses the ``align`` attribute (left/center/right): the CSP forbids inline style.
-- Fenced code keeps no language class (we have no highlighter).
+``render()`` runs markdown-it-py, then bleach, then nh3, with one allow-list. The layers and the
+decisions (headings, images, URLs): docs/architecture.md#one-text-pipeline
 """
 
 from __future__ import annotations
