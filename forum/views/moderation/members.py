@@ -12,8 +12,6 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db
 from forum.forms.moderation import (
     BanForm,
     CategoryModeratorsForm,
@@ -26,6 +24,7 @@ from forum.forms.moderation import (
 from forum.models import SanctionKind, User, utcnow
 from forum.queries import moderation as moderation_reads
 from forum.services.moderation import members as moderation_members
+from forum.views.submission import save
 
 bp = Blueprint("mod_members", __name__, url_prefix="/mod/members")
 
@@ -80,22 +79,13 @@ def show(user_id: int) -> tuple[str, int]:
     return _render(moderation_reads.get_member_or_404(user_id))
 
 
-def _saved(user_id: int, message: str) -> Response:
-    db.session.commit()
+def _done(member: User, message: str) -> Response:
     flash(message, "success")
-    return redirect(url_for("mod_members.show", user_id=user_id))
+    return redirect(url_for("mod_members.show", user_id=member.id))
 
 
-def _attempt(member: User, name: str, form: Any, action: Any, message: str) -> Any:
-    """Validate ``form``, run ``action()``, commit; or show the page again with the error."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except ServiceError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            return _saved(member.id, message)
+def _again(member: User, name: str, form: Any) -> tuple[str, int]:
+    """The member's page again, with the form called ``name`` as it was sent."""
     return _render(moderation_reads.get_member_or_404(member.id), 422, **{f"{name}_form": form})
 
 
@@ -104,13 +94,11 @@ def warn(user_id: int) -> Any:
     member = moderation_reads.get_member_or_404(user_id)
     policy.require(policy.can_warn_member(current_user, member))
     form = WarnForm(prefix="warn")
-    return _attempt(
-        member,
-        "warn",
-        form,
-        lambda: moderation_members.warn_member(current_user, member, reason=form.reason.data),
-        "The warning is recorded; the member can read it now.",
-    )
+    if save(
+        form, lambda: moderation_members.warn_member(current_user, member, reason=form.reason.data)
+    ):
+        return _done(member, "The warning is recorded; the member can read it now.")
+    return _again(member, "warn", form)
 
 
 def _until(form: TimedSanctionForm) -> datetime:
@@ -129,13 +117,11 @@ def _timed_sanction(user_id: int, name: str, sanction: Callable[..., None], mess
     """Silence or suspend until a date, from the form called ``name``."""
     member = _sanctionable(user_id)
     form = TimedSanctionForm(prefix=name)
-    return _attempt(
-        member,
-        name,
-        form,
-        lambda: sanction(current_user, member, until=_until(form), reason=form.reason.data),
-        message,
-    )
+    if save(
+        form, lambda: sanction(current_user, member, until=_until(form), reason=form.reason.data)
+    ):
+        return _done(member, message)
+    return _again(member, name, form)
 
 
 @bp.post("/<id:user_id>/silence")
@@ -162,41 +148,36 @@ def suspend(user_id: int) -> Any:
 def ban(user_id: int) -> Any:
     member = _sanctionable(user_id)
     form = BanForm(prefix="ban")
-    return _attempt(
-        member,
-        "ban",
-        form,
-        lambda: moderation_members.ban_member(current_user, member, reason=form.reason.data),
-        "The member is banned and signed out everywhere.",
-    )
+    if save(
+        form, lambda: moderation_members.ban_member(current_user, member, reason=form.reason.data)
+    ):
+        return _done(member, "The member is banned and signed out everywhere.")
+    return _again(member, "ban", form)
 
 
 @bp.post("/<id:user_id>/lift/<any(silence, suspension, ban):kind>")
 def lift(user_id: int, kind: str) -> Any:
     member = _sanctionable(user_id)
     form = OptionalReasonForm(prefix="lift")
-    return _attempt(
-        member,
-        "lift",
+    if save(
         form,
         lambda: moderation_members.lift_sanction(
             current_user, member, SanctionKind(kind), reason=form.reason.data or ""
         ),
-        f"The {kind} is lifted.",
-    )
+    ):
+        return _done(member, f"The {kind} is lifted.")
+    return _again(member, "lift", form)
 
 
 @bp.post("/<id:user_id>/notes")
 def add_note(user_id: int) -> Any:
     member = moderation_reads.get_member_or_404(user_id)
     form = NoteForm(prefix="note")
-    return _attempt(
-        member,
-        "note",
-        form,
-        lambda: moderation_members.add_member_note(current_user, member, body=form.body.data),
-        "The note is saved.",
-    )
+    if save(
+        form, lambda: moderation_members.add_member_note(current_user, member, body=form.body.data)
+    ):
+        return _done(member, "The note is saved.")
+    return _again(member, "note", form)
 
 
 @bp.post("/<id:user_id>/categories")
@@ -207,10 +188,10 @@ def categories(user_id: int) -> Any:
     assignable = {c.id: c for c in moderation_reads.assignable_categories()}
     form.categories.choices = _category_choices()
     chosen = [assignable[i] for i in (form.categories.data or []) if i in assignable]
-    return _attempt(
-        member,
-        "categories",
-        form,
-        lambda: moderation_members.set_moderated_categories(current_user, member, chosen),
-        "Category moderation is updated; it applies from the member's next page.",
-    )
+    if save(
+        form, lambda: moderation_members.set_moderated_categories(current_user, member, chosen)
+    ):
+        return _done(
+            member, "Category moderation is updated; it applies from the member's next page."
+        )
+    return _again(member, "categories", form)

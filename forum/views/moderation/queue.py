@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import policy
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db
 from forum.forms.moderation import (
     ApproveForm,
@@ -28,6 +26,7 @@ from forum.services.moderation import decisions as moderation_decisions
 from forum.services.moderation import queue as moderation_queue
 from forum.services.moderation.filters import AGES, Filters
 from forum.services.moderation.queue import ITEM, JOIN_REQUEST
+from forum.views.submission import save
 from forum.web.paging import page_arg
 from forum.web.security import safe_next_url
 
@@ -122,37 +121,10 @@ def _done(message: str) -> Response:
     return _back(url_for("mod.queue"))
 
 
-def _refused(error: ServiceError, item_id: int | None = None) -> Response:
-    db.session.rollback()
-    flash(error.message, "error")
-    target = url_for("mod.item", item_id=item_id) if item_id else url_for("mod.queue")
-    return redirect(target)
-
-
 def _claim(kind: str, entry: Any, message: str) -> Response:
-    try:
-        moderation_queue.claim_entry(current_user, kind, entry)
-    except ServiceError as error:
-        return _refused(error)
-    db.session.commit()
-    return _done(message)
-
-
-def _decide(
-    item_id: int, name: str, form: Any, action: Callable[[], object], message: str
-) -> Response | tuple[str, int]:
-    """Validate ``form``, run ``action()``, commit and go back to the queue;
-    or show the item again with the error on the form called ``name``."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except ServiceError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            return _done(message)
-    return _render_item(_item(item_id), 422, **{name: form})
+    if save(None, lambda: moderation_queue.claim_entry(current_user, kind, entry)):
+        return _done(message)
+    return redirect(url_for("mod.queue"))
 
 
 @bp.post("/items/<id:item_id>/claim")
@@ -172,9 +144,7 @@ def unclaim_item(item_id: int) -> Response:
 def resolve(item_id: int) -> Response | tuple[str, int]:
     item = _item(item_id)
     form = ResolveReportsForm()
-    return _decide(
-        item_id,
-        "resolve_form",
+    if save(
         form,
         lambda: moderation_decisions.resolve_reports(
             current_user,
@@ -183,8 +153,9 @@ def resolve(item_id: int) -> Response | tuple[str, int]:
             reason=form.reason.data,
             warn=form.warn.data,
         ),
-        "Decided. The author and the members who reported it have been told.",
-    )
+    ):
+        return _done("Decided. The author and the members who reported it have been told.")
+    return _render_item(_item(item_id), 422, resolve_form=form)
 
 
 @bp.route("/items/<id:item_id>/edit", methods=["GET", "POST"])
@@ -193,22 +164,20 @@ def edit_and_resolve(item_id: int) -> Response | tuple[str, int]:
     if item.kind != ItemKind.FLAG or not item.is_open:
         return redirect(url_for("mod.item", item_id=item.id))
     form = StaffEditForm(data={"body": item.post.body_source})
-    if form.validate_on_submit():
-        try:
-            moderation_decisions.edit_and_resolve(
-                current_user,
-                item,
-                body=form.body.data,
-                reason=form.reason.data,
-                warn=form.warn.data,
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-            item = _item(item_id)
-        else:
-            db.session.commit()
-            return _done("Edited and decided. The author sees your reason beside the edit.")
+    edited = save(
+        form,
+        lambda: moderation_decisions.edit_and_resolve(
+            current_user,
+            item,
+            body=form.body.data,
+            reason=form.reason.data,
+            warn=form.warn.data,
+        ),
+    )
+    if edited:
+        return _done("Edited and decided. The author sees your reason beside the edit.")
+    if edited.refusal:
+        item = _item(item_id)  # as stored: the refusal was rolled back
     status = 422 if form.is_submitted() else 200
     return render_template(
         "moderation/edit_post.html", post=item.post, item=item, form=form
@@ -219,27 +188,25 @@ def edit_and_resolve(item_id: int) -> Response | tuple[str, int]:
 def approve(item_id: int) -> Response | tuple[str, int]:
     item = _item(item_id)
     form = ApproveForm()
-    if form.validate_on_submit():
-        try:
-            moderation_decisions.approve_post(current_user, item, note=form.note.data or "")
-        except ServiceError as error:
-            return _refused(error, item_id)
-        db.session.commit()
+    if not form.validate_on_submit():
+        return _render_item(item, 422, approve_form=form)
+    if save(
+        None,
+        lambda: moderation_decisions.approve_post(current_user, item, note=form.note.data or ""),
+    ):
         return _done("Approved: the post is visible to everyone now.")
-    return _render_item(item, 422, approve_form=form)
+    return redirect(url_for("mod.item", item_id=item_id))
 
 
 @bp.post("/items/<id:item_id>/reject")
 def reject(item_id: int) -> Response | tuple[str, int]:
     item = _item(item_id)
     form = RejectForm()
-    return _decide(
-        item_id,
-        "reject_form",
-        form,
-        lambda: moderation_decisions.reject_post(current_user, item, reason=form.reason.data),
-        "Rejected. The author has been told why.",
-    )
+    if save(
+        form, lambda: moderation_decisions.reject_post(current_user, item, reason=form.reason.data)
+    ):
+        return _done("Rejected. The author has been told why.")
+    return _render_item(_item(item_id), 422, reject_form=form)
 
 
 # Join requests -----------------------------------------------------------------------------
@@ -266,13 +233,14 @@ def decide_join_request(request_id: int, decision: str) -> Response | tuple[str,
     join_request = _join_request(request_id)
     form = JoinDecisionForm()
     if not form.validate_on_submit():
-        return _refused(ServiceError("Check the reason and try again."))
-    try:
-        moderation_decisions.decide_join_request(
+        flash("Check the reason and try again.", "error")
+        return redirect(url_for("mod.queue"))
+    if save(
+        None,
+        lambda: moderation_decisions.decide_join_request(
             current_user, join_request, approve=decision == "approve", reason=form.reason.data or ""
-        )
-    except ServiceError as error:
-        return _refused(error)
-    db.session.commit()
-    verb = "Approved" if decision == "approve" else "Rejected"
-    return _done(f"{verb} {join_request.display_name}'s request; they have been emailed.")
+        ),
+    ):
+        verb = "Approved" if decision == "approve" else "Rejected"
+        return _done(f"{verb} {join_request.display_name}'s request; they have been emailed.")
+    return redirect(url_for("mod.queue"))

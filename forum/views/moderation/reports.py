@@ -7,12 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import policy, queries
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db, limiter
+from forum.extensions import limiter
 from forum.forms.moderation import FlagForm, choices
 from forum.models.moderation import FLAG_REASON_LABELS, MEMBER_FLAG_REASONS
 from forum.services.moderation import flags as moderation_flags
 from forum.services.moderation import messages as moderation_messages
+from forum.views.submission import save
 
 bp = Blueprint("mod_reports", __name__)
 #: Reporting is cheap to do and costly to handle: keep a runaway script from flooding it.
@@ -31,23 +31,21 @@ def report(post_id: int) -> str | Response | tuple[str, int]:
     post = queries.get_post_or_404(post_id, current_user)
     policy.require(policy.can_flag_post(current_user, post))
     form = _flag_form()
-    if form.validate_on_submit():
-        try:
-            moderation_flags.flag_post(
-                current_user, post, reason=form.reason.data, note=form.note.data or ""
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                "Thank you. A moderator will look at your report; you will hear what they "
-                "decide on your moderation messages page.",
-                "success",
-            )
-            return redirect(url_for("posts.show", post_id=post_id))
-        post = queries.get_post_or_404(post_id, current_user)
+    reported = save(
+        form,
+        lambda: moderation_flags.flag_post(
+            current_user, post, reason=form.reason.data, note=form.note.data or ""
+        ),
+    )
+    if reported:
+        flash(
+            "Thank you. A moderator will look at your report; you will hear what they "
+            "decide on your moderation messages page.",
+            "success",
+        )
+        return redirect(url_for("posts.show", post_id=post_id))
+    if reported.refusal:
+        post = queries.get_post_or_404(post_id, current_user)  # as stored: rolled back
     status = 422 if form.is_submitted() else 200
     return render_template("moderation/report.html", post=post, form=form), status
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from forum import policy
-from forum.errors import ServiceError, attach_to_form
+from forum.errors import ServiceError
 from forum.extensions import db
 from forum.forms.moderation import (
     MergeForm,
@@ -25,6 +25,7 @@ from forum.forms.moderation import (
 from forum.models import Thread
 from forum.queries import moderation as moderation_reads
 from forum.services.moderation import threads as moderation_threads
+from forum.views.submission import save
 from forum.web.paging import page_arg
 from forum.web.security import safe_next_url
 
@@ -69,8 +70,7 @@ def show(thread_id: int) -> tuple[str, int]:
     return _render(_thread(thread_id))
 
 
-def _saved(thread_id: int, message: str) -> Response:
-    db.session.commit()
+def _done(thread_id: int, message: str) -> Response:
     flash(message, "success")
     default = url_for("mod_threads.show", thread_id=thread_id)
     return redirect(safe_next_url(request.form.get("next"), default))
@@ -80,54 +80,56 @@ def _saved(thread_id: int, message: str) -> Response:
 def lock(thread_id: int, verb: str) -> Any:
     thread = _thread(thread_id)
     form = OptionalReasonForm(prefix="lock")
-    if not form.validate_on_submit():
-        return _render(thread, 422, lock_form=form)
-    moderation_threads.set_locked(
-        current_user, thread, verb == "lock", reason=form.reason.data or ""
-    )
-    return _saved(thread_id, f"The thread is {verb}ed.")
+    if save(
+        form,
+        lambda: moderation_threads.set_locked(
+            current_user, thread, verb == "lock", reason=form.reason.data or ""
+        ),
+    ):
+        return _done(thread_id, f"The thread is {verb}ed.")
+    return _render(_thread(thread_id), 422, lock_form=form)
 
 
 @bp.post("/<id:thread_id>/pin")
 def pin(thread_id: int) -> Any:
     thread = _thread(thread_id)
     form = PinForm(prefix="pin")
-    if form.validate_on_submit():
-        try:
-            moderation_threads.pin_thread(
-                current_user, thread, scope=form.scope.data, reason=form.reason.data or ""
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            return _saved(thread_id, "The thread is pinned.")
-    return _render(thread, 422, pin_form=form)
+    if save(
+        form,
+        lambda: moderation_threads.pin_thread(
+            current_user, thread, scope=form.scope.data, reason=form.reason.data or ""
+        ),
+    ):
+        return _done(thread_id, "The thread is pinned.")
+    return _render(_thread(thread_id), 422, pin_form=form)
 
 
 @bp.post("/<id:thread_id>/unpin")
 def unpin(thread_id: int) -> Any:
     thread = _thread(thread_id)
     form = OptionalReasonForm(prefix="lock")
-    if not form.validate_on_submit():
-        return _render(thread, 422, lock_form=form)
-    moderation_threads.unpin_thread(current_user, thread, reason=form.reason.data or "")
-    return _saved(thread_id, "The thread is no longer pinned.")
+    if save(
+        form,
+        lambda: moderation_threads.unpin_thread(
+            current_user, thread, reason=form.reason.data or ""
+        ),
+    ):
+        return _done(thread_id, "The thread is no longer pinned.")
+    return _render(_thread(thread_id), 422, lock_form=form)
 
 
 @bp.post("/<id:thread_id>/rename")
 def rename(thread_id: int) -> Any:
     thread = _thread(thread_id)
     form = RenameForm(prefix="rename")
-    if form.validate_on_submit():
-        try:
-            moderation_threads.rename_thread(
-                current_user, thread, title=form.title.data, reason=form.reason.data or ""
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            return _saved(thread_id, "The thread is renamed.")
-    return _render(thread, 422, rename_form=form)
+    if save(
+        form,
+        lambda: moderation_threads.rename_thread(
+            current_user, thread, title=form.title.data, reason=form.reason.data or ""
+        ),
+    ):
+        return _done(thread_id, "The thread is renamed.")
+    return _render(_thread(thread_id), 422, rename_form=form)
 
 
 @bp.post("/<id:thread_id>/move")
@@ -135,17 +137,20 @@ def move(thread_id: int) -> Any:
     thread = _thread(thread_id)
     form = MoveForm(prefix="move")
     form.category.choices = _destinations(thread)
-    if form.validate_on_submit():
-        destination = moderation_reads.get_category_or_404(form.category.data, current_user)
-        policy.require(policy.can_move_thread(current_user, thread, destination))
-        moderation_threads.move_thread(
-            current_user, thread, destination, reason=form.reason.data or ""
-        )
-        return _saved(thread_id, f"The thread is now in {destination.name}.")
-    return _render(thread, 422, move_form=form)
+    if not form.validate_on_submit():
+        return _render(thread, 422, move_form=form)
+    destination = moderation_reads.get_category_or_404(form.category.data, current_user)
+    policy.require(policy.can_move_thread(current_user, thread, destination))
+    moderation_threads.move_thread(current_user, thread, destination, reason=form.reason.data or "")
+    db.session.commit()
+    return _done(thread_id, f"The thread is now in {destination.name}.")
 
 
-def _merge_target(thread: Thread, target_id: int) -> Thread:
+def _merge_target(thread: Thread, target_id: int | None) -> Thread:
+    if target_id is None:
+        raise ServiceError("That is not a thread address or number.", "target")
+    if target_id == thread.id:
+        raise ServiceError("Choose a different thread to merge into.", "target")
     try:
         target = moderation_reads.get_thread_or_404(target_id, current_user)
     except NotFound as error:
@@ -159,28 +164,34 @@ def _merge_target(thread: Thread, target_id: int) -> Thread:
     return target
 
 
+def _merge(thread: Thread, form: MergeForm) -> int:
+    """Merge ``thread`` into the thread the form names; that thread's id."""
+    target = _merge_target(thread, thread_ref(form.target.data))
+    moderation_threads.merge_threads(current_user, thread, target, reason=form.reason.data or "")
+    return target.id
+
+
 @bp.post("/<id:thread_id>/merge")
 def merge(thread_id: int) -> Any:
     thread = _thread(thread_id)
     form = MergeForm(prefix="merge")
-    if form.validate_on_submit():
-        target_id = thread_ref(form.target.data)
-        try:
-            if target_id is None:
-                raise ServiceError("That is not a thread address or number.", "target")
-            if target_id == thread.id:
-                raise ServiceError("Choose a different thread to merge into.", "target")
-            target = _merge_target(thread, target_id)
-            moderation_threads.merge_threads(
-                current_user, thread, target, reason=form.reason.data or ""
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("The threads are merged: every post is now in this thread.", "success")
-            return redirect(url_for("threads.show", thread_id=target_id))
-    return _render(thread, 422, merge_form=form)
+    if merged := save(form, lambda: _merge(thread, form)):
+        flash("The threads are merged: every post is now in this thread.", "success")
+        return redirect(url_for("threads.show", thread_id=merged.result))
+    return _render(_thread(thread_id), 422, merge_form=form)
+
+
+def _split(thread: Thread, form: SplitForm) -> Thread:
+    """A new thread of the chosen posts, in the chosen category."""
+    destination = moderation_reads.get_category_or_404(form.category.data, current_user)
+    return moderation_threads.split_thread(
+        current_user,
+        thread,
+        form.posts.data or [],
+        title=form.title.data,
+        destination=destination,
+        reason=form.reason.data or "",
+    )
 
 
 @bp.route("/<id:thread_id>/split", methods=["GET", "POST"])
@@ -190,25 +201,12 @@ def split(thread_id: int) -> Any:
     per_page = current_app.config["POSTS_PER_PAGE"]
     form = SplitForm(data={"category": thread.category_id})
     form.category.choices = _destinations()
-    if form.validate_on_submit():
-        destination = moderation_reads.get_category_or_404(form.category.data, current_user)
-        try:
-            new = moderation_threads.split_thread(
-                current_user,
-                thread,
-                form.posts.data or [],
-                title=form.title.data,
-                destination=destination,
-                reason=form.reason.data or "",
-            )
-        except ServiceError as error:
-            db.session.rollback()
-            attach_to_form(form, error)
-            thread = _thread(thread_id)
-        else:
-            db.session.commit()
-            flash("The chosen posts are now a thread of their own.", "success")
-            return redirect(url_for("threads.show", thread_id=new.id))
+    split_off = save(form, lambda: _split(thread, form))
+    if split_off:
+        flash("The chosen posts are now a thread of their own.", "success")
+        return redirect(url_for("threads.show", thread_id=split_off.result.id))
+    if split_off.refusal:
+        thread = _thread(thread_id)  # as stored: the refusal was rolled back
     posts = moderation_reads.thread_posts_for_split(thread, number, per_page)
     pages = max(1, -(-thread.last_post_number // per_page))
     status = 422 if form.is_submitted() else 200

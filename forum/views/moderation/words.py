@@ -9,11 +9,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import policy
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db
 from forum.forms.moderation import WatchedWordForm
 from forum.queries import moderation as moderation_reads
 from forum.services.moderation import words as moderation_words
+from forum.views.submission import save
 
 bp = Blueprint("mod_words", __name__, url_prefix="/mod/watched-words")
 
@@ -33,8 +33,7 @@ def index() -> tuple[str, int]:
     return _render(WatchedWordForm(formdata=None))
 
 
-def _saved(message: str) -> Response:
-    db.session.commit()
+def _done(message: str) -> Response:
     flash(message, "success")
     return redirect(url_for("mod_words.index"))
 
@@ -42,18 +41,17 @@ def _saved(message: str) -> Response:
 @bp.post("/")
 def add() -> Any:
     form = WatchedWordForm()
-    if form.validate_on_submit():
-        try:
-            word = moderation_words.add_watched_word(
-                current_user,
-                phrase=form.phrase.data,
-                action=form.action.data,
-                explanation=form.explanation.data or "",
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            return _saved(f"Now watching “{word.phrase}”.")
+    added = save(
+        form,
+        lambda: moderation_words.add_watched_word(
+            current_user,
+            phrase=form.phrase.data,
+            action=form.action.data,
+            explanation=form.explanation.data or "",
+        ),
+    )
+    if added:
+        return _done(f"Now watching “{added.result.phrase}”.")
     return _render(form, 422)
 
 
@@ -62,13 +60,14 @@ def change(word_id: int) -> Any:
     word = moderation_reads.get_watched_word_or_404(word_id)
     form = WatchedWordForm(data={"phrase": word.phrase})
     form.phrase.data = word.phrase
-    if form.validate_on_submit():
-        moderation_words.change_watched_word(
-            current_user, word, action=form.action.data, explanation=form.explanation.data or ""
-        )
-        return _saved(f"“{word.phrase}” is updated.")
-    flash("Choose what happens when a post contains it.", "error")
-    return redirect(url_for("mod_words.index"))
+    if not form.validate_on_submit():
+        flash("Choose what happens when a post contains it.", "error")
+        return redirect(url_for("mod_words.index"))
+    moderation_words.change_watched_word(
+        current_user, word, action=form.action.data, explanation=form.explanation.data or ""
+    )
+    db.session.commit()
+    return _done(f"“{word.phrase}” is updated.")
 
 
 @bp.post("/<id:word_id>/remove")
@@ -76,4 +75,5 @@ def remove(word_id: int) -> Response:
     word = moderation_reads.get_watched_word_or_404(word_id)
     phrase = word.phrase
     moderation_words.remove_watched_word(current_user, word)
-    return _saved(f"No longer watching “{phrase}”.")
+    db.session.commit()
+    return _done(f"No longer watching “{phrase}”.")
