@@ -42,6 +42,7 @@ LAYERS = {
     "forum/database.py": "shared",
     "forum/errors.py": "shared",
     "forum/links.py": "shared",
+    "forum/paging.py": "shared",
     "forum/redis_client.py": "shared",
     "forum/models/": "model",
     "forum/migrations/": "migration",

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, defer, joinedload
@@ -15,6 +12,7 @@ from werkzeug.exceptions import NotFound
 
 from forum.extensions import db
 from forum.models import Category, Post, Thread, User
+from forum.paging import Page, offset_or_404
 from forum.policy import (
     ANONYMOUS,
     Actor,
@@ -29,34 +27,6 @@ from forum.policy import (
     visible_thread_state_clause,
     visible_threads_clause,
 )
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: Sequence[T]
-    number: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
-def _page_or_404(number: int, per_page: int, total: int) -> int:
-    if number > max(1, math.ceil(total / per_page)):
-        raise NotFound("There is no such page.")
-    return (number - 1) * per_page
 
 
 def visible_categories(actor: Actor) -> Sequence[Category]:
@@ -109,7 +79,7 @@ def category_threads(category: Category, actor: Actor, number: int, per_page: in
     """One page of a category's threads: pinned first, then by latest activity."""
     where = (Thread.category_id == category.id, visible_thread_state_clause(actor))
     total = db.session.scalar(select(func.count()).select_from(Thread).where(*where)) or 0
-    offset = _page_or_404(number, per_page, total)
+    offset = offset_or_404(number, per_page, total)
     stmt = (
         select(Thread)
         .where(*where)
@@ -166,7 +136,7 @@ def thread_posts(
     hidden and held posts the actor may not see just leave their page shorter.
     """
     total = thread.last_post_number
-    offset = _page_or_404(number, per_page, total)
+    offset = offset_or_404(number, per_page, total)
     # Moderators see every post; others see what their shape of reader may.
     shape = None if can_moderate(actor, thread.category) else visibility_shape(actor)
     params = {"thread_id": thread.id, "after": offset, "actor_id": actor.id}

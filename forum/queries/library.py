@@ -26,13 +26,13 @@ from forum.models import (
     Thread,
     ThreadTag,
 )
+from forum.paging import Page, offset_or_404
 from forum.policy import (
     Actor,
     can_download_attachment,
     can_view_resource,
     visible_threads_clause,
 )
-from forum.queries import Page, _page_or_404
 from forum.search import SearchQuery, parse
 from forum.search import files as file_search
 
@@ -143,7 +143,7 @@ def resources_page(
     stmt, params = _filtered(filters, actor)
     counted = select(func.count()).select_from(stmt.with_only_columns(Resource.id).subquery())
     total = db.session.scalar(counted, params) or 0
-    offset = _page_or_404(number, per_page, total)
+    offset = offset_or_404(number, per_page, total)
     ordered = stmt.order_by(*_ORDER.get(filters.sort, _ORDER["recent"]))
     items = db.session.scalars(ordered.offset(offset).limit(per_page), params).unique().all()
     return Page(items, number, per_page, total)

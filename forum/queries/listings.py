@@ -35,6 +35,7 @@ from werkzeug.exceptions import NotFound
 from forum.extensions import db
 from forum.models import Bookmark, Category, Post, Tag, Thread, ThreadRead, ThreadTag
 from forum.models.thread import UNANSWERED
+from forum.paging import Page, offset_or_404
 from forum.policy import (
     SOLVABLE_KINDS,
     Actor,
@@ -43,7 +44,6 @@ from forum.policy import (
     visible_posts_clause,
     visible_threads_clause,
 )
-from forum.queries import Page, _page_or_404
 
 #: Before anything else: a member who joins today has not "missed" last year's threads.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -208,7 +208,7 @@ def thread_list(
         "tag_id": tag.id if tag else None,
     }
     total = db.session.scalar(counted, params) or 0
-    params["offset"] = _page_or_404(number, per_page, total)
+    params["offset"] = offset_or_404(number, per_page, total)
     rows = db.session.execute(listed, params).all()
     tags = tags_by_thread([row[0].id for row in rows])
     since = joined_at(actor)
@@ -298,7 +298,7 @@ def bookmarks(
 ) -> Page[BookmarkRow]:
     """The actor's bookmarked posts they can still see, newest bookmark first."""
     total = db.session.scalar(_bookmarks(select(func.count()), actor, category)) or 0
-    offset = _page_or_404(number, per_page, total)
+    offset = offset_or_404(number, per_page, total)
     stmt = _bookmarks(select(Post, Bookmark.created_at), actor, category)
     stmt = stmt.options(
         contains_eager(Post.thread).contains_eager(Thread.category), joinedload(Post.author)

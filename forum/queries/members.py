@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 
 from forum.extensions import db
 from forum.models import Invitation, JoinRequest, JoinRequestStatus, User, utcnow
-from forum.queries import Page, _page_or_404
+from forum.paging import Page, offset_or_404
 
 #: The directory shows people who can sign in; deleted and deactivated accounts are hidden.
 _LISTED = (User.deactivated_at.is_(None), User.password_hash.is_not(None))
@@ -35,7 +35,7 @@ def _filtered(stmt: Select, q: str, alliance: str, role: str) -> Select:
 
 def _paged(stmt: Select, number: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    offset = _page_or_404(number, per_page, total)
+    offset = offset_or_404(number, per_page, total)
     items = db.session.scalars(stmt.offset(offset).limit(per_page)).all()
     return Page(items, number, per_page, total)
 

@@ -28,6 +28,7 @@ from forum.models import (
     ThreadSubscription,
     WatchLevel,
 )
+from forum.paging import Page
 from forum.policy import (
     Actor,
     ActorSnapshot,
@@ -37,7 +38,6 @@ from forum.policy import (
     visible_posts_clause,
     visible_threads_clause,
 )
-from forum.queries import Page
 from forum.text import notifications as notification_text
 from forum.text.notifications import THREAD_LEVEL_CHOICES, TOPIC_LEVEL_CHOICES
 

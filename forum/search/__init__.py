@@ -6,7 +6,6 @@ the index. The backends and how the database keeps the index: docs/search.md#the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,6 +20,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from forum.extensions import db
 from forum.models import Category, Post, Tag, Thread, User, utcnow
+from forum.paging import PageNumbers
 from forum.policy import Actor, ActorSnapshot, visibility_shape, visible_categories_clause
 from forum.search import facets, files, postgres, ranking, sqlite
 from forum.search.facets import Facets
@@ -76,7 +76,7 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class SearchResults:
+class SearchResults(PageNumbers):
     query: SearchQuery
     hits: Sequence[SearchHit]
     number: int
@@ -85,18 +85,6 @@ class SearchResults:
     total: int
     #: False when the search matched more posts than are ranked (see ``CANDIDATE_LIMIT``).
     complete: bool = True
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
     @property
     def notices(self) -> tuple[str, ...]:
