@@ -6,13 +6,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 
 from forum.cli import commands as cli
 from forum.database import configure_engine, write_intent
 from forum.errors import register_error_handlers
 from forum.extensions import csrf, db, limiter, migrate
 from forum.jobs import courier
+from forum.services import audit
+from forum.views.blueprints import BLUEPRINTS
+from forum.views.transactions import end_read_transaction
 from forum.web import serving, templating
 from forum.web.auth import register_auth
 from forum.web.converters import IdConverter
@@ -65,81 +68,15 @@ def _register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(app, db.engine)
         if db.engine.dialect.name == "postgresql":
-            from forum.views.transactions import end_read_transaction
-
             # Runs before Flask-SQLAlchemy's own teardown (registered first) removes the session.
             app.teardown_appcontext(lambda error: end_read_transaction(db.session(), error))
 
     @app.before_request
     def declare_write_intent() -> None:
-        from flask import request
-
-        from forum.services import audit
-
         write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
         audit.client_address.set(request.remote_addr or "")
 
 
 def _register_blueprints(app: Flask) -> None:
-    from forum.views import home as main
-    from forum.views import search
-    from forum.views.admin import members as admin_members
-    from forum.views.admin import overview as admin
-    from forum.views.discussions import categories, posts, threads
-    from forum.views.membership import account, auth, join, members, passwords, two_factor, users
-
-    for module in (main, auth, categories, threads, posts, users, search):
-        app.register_blueprint(module.bp)
-    for module in (join, passwords, two_factor, account, members, admin, admin_members):
-        app.register_blueprint(module.bp)
-    _register_moderation(app)
-    _register_answers(app)
-    _register_library(app)
-    _register_notifications(app)
-    _register_confidentiality(app)
-
-
-def _register_confidentiality(app: Flask) -> None:
-    from forum.views.confidentiality import check as confidentiality
-    from forum.views.confidentiality import review as mod_confidentiality
-
-    for module in (confidentiality, mod_confidentiality):
-        app.register_blueprint(module.bp)
-
-
-def _register_notifications(app: Flask) -> None:
-    from forum.views.notifications import inbox as notifications
-    from forum.views.notifications import settings as notification_settings
-
-    for module in (notifications, notification_settings):
-        app.register_blueprint(module.bp)
-
-
-def _register_answers(app: Flask) -> None:
-    from forum.views.admin import tags as admin_tags
-    from forum.views.discussions import answers, composer, lists, revisions
-
-    for module in (lists, answers, revisions, composer, admin_tags):
-        app.register_blueprint(module.bp)
-
-
-def _register_library(app: Flask) -> None:
-    from forum.views.admin import uploads as admin_uploads
-    from forum.views.library import resources as library
-    from forum.views.library import uploads
-
-    for module in (uploads, library, admin_uploads):
-        app.register_blueprint(module.bp)
-
-
-def _register_moderation(app: Flask) -> None:
-    from forum.views.moderation import audit as mod_audit
-    from forum.views.moderation import members as mod_members
-    from forum.views.moderation import posts as mod_posts
-    from forum.views.moderation import queue as mod
-    from forum.views.moderation import reports as mod_reports
-    from forum.views.moderation import threads as mod_threads
-    from forum.views.moderation import words as mod_words
-
-    for module in (mod, mod_posts, mod_threads, mod_members, mod_words, mod_audit, mod_reports):
-        app.register_blueprint(module.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

@@ -1,0 +1,48 @@
+"""Every blueprint of the site, in the order the app registers them."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from forum.views import home, search
+from forum.views.admin import members as admin_members
+from forum.views.admin import overview as admin_overview
+from forum.views.admin import tags as admin_tags
+from forum.views.admin import uploads as admin_uploads
+from forum.views.confidentiality import check, review
+from forum.views.discussions import (
+    answers,
+    categories,
+    composer,
+    lists,
+    posts,
+    revisions,
+    threads,
+)
+from forum.views.library import resources, uploads
+from forum.views.membership import account, auth, join, members, passwords, two_factor, users
+from forum.views.moderation import audit, queue, reports, words
+from forum.views.moderation import members as moderated_members
+from forum.views.moderation import posts as moderated_posts
+from forum.views.moderation import threads as moderated_threads
+from forum.views.notifications import inbox, settings
+
+BLUEPRINTS: tuple[Blueprint, ...] = tuple(
+    module.bp
+    for module in (
+        # reading and writing
+        home, auth, categories, threads, posts, users, search,
+        # ways in and accounts
+        join, passwords, two_factor, account, members, admin_overview, admin_members,
+        # moderation
+        queue, moderated_posts, moderated_threads, moderated_members, words, audit, reports,
+        # answers
+        lists, answers, revisions, composer, admin_tags,
+        # the library
+        uploads, resources, admin_uploads,
+        # notifications
+        inbox, settings,
+        # the confidentiality guard
+        check, review,
+    )
+)  # fmt: skip
