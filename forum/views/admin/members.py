@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db
 from forum.forms.account import PublishPledgeForm, ReasonForm, RoleForm
 from forum.models import User
 from forum.policy import can_view_staff_pages
@@ -18,6 +13,7 @@ from forum.queries import members as member_queries
 from forum.services.membership import admin as member_admin
 from forum.services.membership import pledge as pledges
 from forum.services.membership import two_factor
+from forum.views.submission import save
 from forum.web.gates import forget_pledge_version
 from forum.web.paging import page_arg
 
@@ -65,80 +61,66 @@ def show(user_id: int) -> tuple[str, int]:
     return _member_page(member_queries.get_member_or_404(user_id))
 
 
-def _submit(
-    user: User, form: FlaskForm, name: str, action: Callable[[], object], done: str
-) -> Response | tuple[str, int]:
-    """Validate ``form``, run ``action()``, commit and go back to the member's page;
-    or show the page again with the error on the form called ``name``."""
-    if not form.validate_on_submit():
-        return _member_page(user, 422, **{name: form})
-    try:
-        action()
-    except ServiceError as error:
-        attach_to_form(form, error)
-        return _member_page(user, 422, **{name: form})
-    db.session.commit()
-    flash(done, "success")
+def _done(user: User, message: str) -> Response:
+    flash(message, "success")
     return redirect(url_for("admin_members.show", user_id=user.id))
-
-
-def _act(user: User, action, done: str) -> Response | tuple[str, int]:
-    """Run a member action from a form with an optional reason; commit and go back."""
-    form = ReasonForm()
-    return _submit(user, form, "reason_form", lambda: action(form.reason.data or ""), done)
 
 
 @bp.post("/members/<id:user_id>/role")
 def change_role(user_id: int) -> Response | tuple[str, int]:
     user = member_queries.get_member_or_404(user_id)
     form = RoleForm()
-    return _submit(
-        user,
-        form,
-        "role_form",
-        lambda: member_admin.change_role(current_user, user, form.role.data),
-        f"{user.display_name} is now a {form.role.data}.",
-    )
+    if save(form, lambda: member_admin.change_role(current_user, user, form.role.data)):
+        return _done(user, f"{user.display_name} is now a {form.role.data}.")
+    return _member_page(user, 422, role_form=form)
 
 
 @bp.post("/members/<id:user_id>/deactivate")
 def deactivate(user_id: int) -> Response | tuple[str, int]:
     user = member_queries.get_member_or_404(user_id)
-    return _act(
-        user,
-        lambda reason: member_admin.deactivate_member(current_user, user, reason=reason),
-        f"{user.display_name} can no longer sign in.",
-    )
+    form = ReasonForm()
+    if save(
+        form,
+        lambda: member_admin.deactivate_member(current_user, user, reason=form.reason.data or ""),
+    ):
+        return _done(user, f"{user.display_name} can no longer sign in.")
+    return _member_page(user, 422, reason_form=form)
 
 
 @bp.post("/members/<id:user_id>/reactivate")
 def reactivate(user_id: int) -> Response | tuple[str, int]:
     user = member_queries.get_member_or_404(user_id)
-    return _act(
-        user,
-        lambda reason: member_admin.reactivate_member(current_user, user),
-        f"{user.display_name} can sign in again.",
-    )
+    form = ReasonForm()
+    if save(form, lambda: member_admin.reactivate_member(current_user, user)):
+        return _done(user, f"{user.display_name} can sign in again.")
+    return _member_page(user, 422, reason_form=form)
 
 
 @bp.post("/members/<id:user_id>/reset-2fa")
 def reset_two_factor(user_id: int) -> Response | tuple[str, int]:
     user = member_queries.get_member_or_404(user_id)
-    return _act(
-        user,
-        lambda reason: two_factor.reset_two_factor(current_user, user, reason=reason),
-        f"Two-factor sign-in is off for {user.display_name}; they set it up again next time.",
-    )
+    form = ReasonForm()
+    if save(
+        form,
+        lambda: two_factor.reset_two_factor(current_user, user, reason=form.reason.data or ""),
+    ):
+        return _done(
+            user,
+            f"Two-factor sign-in is off for {user.display_name}; they set it up again next time.",
+        )
+    return _member_page(user, 422, reason_form=form)
 
 
 @bp.post("/members/<id:user_id>/purge")
 def purge(user_id: int) -> Response | tuple[str, int]:
     user = member_queries.get_member_or_404(user_id)
-    return _act(
-        user,
-        lambda reason: member_admin.purge_member_posts(current_user, user, reason=reason),
-        "Every post by this member has been deleted.",
-    )
+    form = ReasonForm()
+    if save(
+        form,
+        lambda: member_admin.purge_member_posts(current_user, user, reason=form.reason.data or ""),
+    ):
+        return _done(user, "Every post by this member has been deleted.")
+    return _member_page(user, 422, reason_form=form)
 
 
 # The confidentiality pledge -------------------------------------------------------------------
@@ -150,15 +132,11 @@ def pledge() -> str | Response | tuple[str, int]:
     form = PublishPledgeForm()
     if request.method == "GET":
         form.text.data = current.text if current else pledges.DEFAULT_TEXT
-    elif form.validate_on_submit():
-        try:
-            published = pledges.publish_pledge(current_user, form.text.data)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
+    else:
+        published = save(form, lambda: pledges.publish_pledge(current_user, form.text.data))
+        if published:
             forget_pledge_version()
-            flash(f"Version {published.version} of the pledge is published.", "success")
+            flash(f"Version {published.result.version} of the pledge is published.", "success")
             return redirect(url_for("admin_members.pledge"))
     status = 422 if request.method == "POST" else 200
     return render_template("admin/pledge.html", form=form, current=current), status

@@ -6,13 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db
+from forum.errors import ServiceError
 from forum.forms.membership import CohortUploadForm, InviteForm, RejectJoinRequestForm
 from forum.models import utcnow
 from forum.policy import can_view_staff_pages
 from forum.queries import members as member_queries
 from forum.services.membership import invitations, join_requests
+from forum.views.submission import save
 from forum.web.gates import current_pledge_version
 from forum.web.paging import page_arg
 
@@ -57,16 +57,13 @@ def join_requests_list() -> tuple[str, int]:
 @bp.post("/join-requests/<id:request_id>/approve")
 def approve(request_id: int) -> Response | tuple[str, int]:
     join_request = member_queries.get_join_request_or_404(request_id)
-    try:
-        user = join_requests.approve_join_request(current_user, join_request)
-    except ServiceError as error:
-        flash(error.message, "error")
-        return redirect(url_for("admin.join_requests_list"))
-    db.session.commit()
-    flash(
-        f"Approved {user.display_name}: we have emailed them a link to choose a password.",
-        "success",
-    )
+    approved = save(None, lambda: join_requests.approve_join_request(current_user, join_request))
+    if approved:
+        flash(
+            f"Approved {approved.result.display_name}: we have emailed them a link to choose a "
+            "password.",
+            "success",
+        )
     return redirect(url_for("admin.join_requests_list"))
 
 
@@ -74,15 +71,12 @@ def approve(request_id: int) -> Response | tuple[str, int]:
 def reject(request_id: int) -> Response | tuple[str, int]:
     join_request = member_queries.get_join_request_or_404(request_id)
     form = RejectJoinRequestForm()
-    if form.validate_on_submit():
-        try:
-            join_requests.reject_join_request(current_user, join_request, form.reason.data)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Rejected the request from {join_request.display_name}.", "success")
-            return redirect(url_for("admin.join_requests_list"))
+    if save(
+        form,
+        lambda: join_requests.reject_join_request(current_user, join_request, form.reason.data),
+    ):
+        flash(f"Rejected the request from {join_request.display_name}.", "success")
+        return redirect(url_for("admin.join_requests_list"))
     return _requests_page({join_request.id: form}, 422)
 
 
@@ -117,63 +111,52 @@ def invitations_list() -> tuple[str, int]:
 @bp.post("/invitations")
 def invite() -> Response | tuple[str, int]:
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitation, _link = invitations.invite_member(
-                current_user,
-                email=form.email.data,
-                display_name=form.display_name.data,
-                role=form.role.data,
-                alliance=form.alliance.data,
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {invitation.email}.", "success")
-            return redirect(url_for("admin.invitations_list"))
+    invited = save(
+        form,
+        lambda: invitations.invite_member(
+            current_user,
+            email=form.email.data,
+            display_name=form.display_name.data,
+            role=form.role.data,
+            alliance=form.alliance.data,
+        ),
+    )
+    if invited:
+        invitation, _link = invited.result
+        flash(f"Invitation sent to {invitation.email}.", "success")
+        return redirect(url_for("admin.invitations_list"))
     return _invitations_page(form=form, status=422)
+
+
+#: The largest list of invitations one upload may carry.
+COHORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _cohort_text(upload: CohortUploadForm) -> str:
+    raw = upload.file.data.read(COHORT_MAX_BYTES + 1)
+    if len(raw) > COHORT_MAX_BYTES:
+        raise ServiceError("The file is too large: split it into files under 2 MB.", "file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ServiceError("Save the file as CSV (UTF-8) and try again.", "file") from error
 
 
 @bp.post("/invitations/import")
 def import_cohort() -> tuple[str, int]:
     upload = CohortUploadForm()
-    if upload.validate_on_submit():
-        raw = upload.file.data.read(2 * 1024 * 1024 + 1)
-        try:
-            if len(raw) > 2 * 1024 * 1024:
-                raise ServiceError("The file is too large: split it into files under 2 MB.", "file")
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            attach_to_form(
-                upload, ServiceError("Save the file as CSV (UTF-8) and try again.", "file")
-            )
-        except ServiceError as error:
-            attach_to_form(upload, error)
-        else:
-            return _import(upload, text)
+    imported = save(
+        upload, lambda: invitations.import_invitations(current_user, _cohort_text(upload))
+    )
+    if imported:
+        return _invitations_page(results=imported.result)
     return _invitations_page(upload=upload, status=422)
-
-
-def _import(upload: CohortUploadForm, text: str) -> tuple[str, int]:
-    try:
-        results = invitations.import_invitations(current_user, text)
-    except ServiceError as error:
-        attach_to_form(upload, error)
-        return _invitations_page(upload=upload, status=422)
-    db.session.commit()
-    return _invitations_page(results=results)
 
 
 @bp.post("/invitations/<id:invitation_id>/resend")
 def resend(invitation_id: int) -> Response:
     invitation = member_queries.get_invitation_or_404(invitation_id)
-    try:
-        invitations.resend_invitation(current_user, invitation)
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if save(None, lambda: invitations.resend_invitation(current_user, invitation)):
         flash(f"A new invitation link was sent to {invitation.email}.", "success")
     return redirect(url_for("admin.invitations_list"))
 
@@ -181,12 +164,7 @@ def resend(invitation_id: int) -> Response:
 @bp.post("/invitations/<id:invitation_id>/revoke")
 def revoke(invitation_id: int) -> Response:
     invitation = member_queries.get_invitation_or_404(invitation_id)
-    try:
-        invitations.revoke_invitation(current_user, invitation)
-    except ServiceError as error:
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if save(None, lambda: invitations.revoke_invitation(current_user, invitation)):
         flash(
             f"The invitation to {invitation.email} was revoked: its link no longer works.",
             "success",

@@ -10,12 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import queries
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db
 from forum.forms.answers import TagForm
 from forum.policy import can_view_staff_pages
 from forum.queries import listings
 from forum.services.discussions import tags
+from forum.views.submission import save
 
 bp = Blueprint("admin_tags", __name__, url_prefix="/admin")
 
@@ -41,17 +41,15 @@ def index() -> tuple[str, int]:
 @bp.post("/tags")
 def create() -> Response | tuple[str, int]:
     form = TagForm()
-    if form.validate():
-        try:
-            tag = tags.create_tag(
-                current_user, name=form.name.data, description=form.description.data or ""
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"The tag “{tag.name}” is added.", "success")
-            return redirect(url_for("admin_tags.index"))
+    added = save(
+        form,
+        lambda: tags.create_tag(
+            current_user, name=form.name.data, description=form.description.data or ""
+        ),
+    )
+    if added:
+        flash(f"The tag “{added.result.name}” is added.", "success")
+        return redirect(url_for("admin_tags.index"))
     return _tags_page(form, 422)
 
 
@@ -59,17 +57,14 @@ def create() -> Response | tuple[str, int]:
 def edit(tag_id: int) -> str | Response | tuple[str, int]:
     tag = listings.get_tag_or_404(tag_id)
     form = TagForm(obj=tag)
-    if form.validate_on_submit():
-        try:
-            tags.update_tag(
-                current_user, tag, name=form.name.data, description=form.description.data or ""
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(f"The tag “{tag.name}” is saved.", "success")
-            return redirect(url_for("admin_tags.index"))
+    if save(
+        form,
+        lambda: tags.update_tag(
+            current_user, tag, name=form.name.data, description=form.description.data or ""
+        ),
+    ):
+        flash(f"The tag “{tag.name}” is saved.", "success")
+        return redirect(url_for("admin_tags.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/tags/edit.html", tag=tag, form=form), status
 
