@@ -6,13 +6,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from forum.errors import ServiceError, attach_to_form
+from forum.errors import ServiceError
 from forum.extensions import db
 from forum.forms.account import ChangeEmailForm, DeleteAccountForm, PledgeForm, ProfileForm
 from forum.services.membership import data as member_data
 from forum.services.membership import pledge as pledges
 from forum.services.membership import profiles
 from forum.services.membership.tokens import TokenInvalid
+from forum.views.submission import save
 from forum.web.gates import forget_pledge_version
 from forum.web.security import safe_next_url
 
@@ -33,43 +34,38 @@ def profile() -> tuple[str, int]:
 @bp.post("/account/profile")
 def update_profile() -> BaseResponse | tuple[str, int]:
     form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            fields = {name: getattr(form, name).data for name in profiles.PROFILE_FIELDS}
-            profiles.update_profile(
-                current_user,
-                current_user,
-                display_name=form.display_name.data,
-                username=form.username.data,
-                pii_confirmed=form.pii_confirmations(),
-                **fields,
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("Your profile has been saved.", "success")
-            return redirect(url_for("account.profile"))
+    if save(form, lambda: _update_profile(form)):
+        flash("Your profile has been saved.", "success")
+        return redirect(url_for("account.profile"))
     return _profile_page(form, ChangeEmailForm(), 422)
+
+
+def _update_profile(form: ProfileForm) -> None:
+    fields = {name: getattr(form, name).data for name in profiles.PROFILE_FIELDS}
+    profiles.update_profile(
+        current_user,
+        current_user,
+        display_name=form.display_name.data,
+        username=form.username.data,
+        pii_confirmed=form.pii_confirmations(),
+        **fields,
+    )
 
 
 @bp.post("/account/email")
 def change_email() -> BaseResponse | tuple[str, int]:
     form = ChangeEmailForm()
-    if form.validate_on_submit():
-        try:
-            profiles.request_email_change(
-                current_user, current_user, new_email=form.email.data, password=form.password.data
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash(
-                f"We have sent a link to {form.email.data}. Your address changes when you use it.",
-                "success",
-            )
-            return redirect(url_for("account.profile"))
+    if save(
+        form,
+        lambda: profiles.request_email_change(
+            current_user, current_user, new_email=form.email.data, password=form.password.data
+        ),
+    ):
+        flash(
+            f"We have sent a link to {form.email.data}. Your address changes when you use it.",
+            "success",
+        )
+        return redirect(url_for("account.profile"))
     return _profile_page(ProfileForm(obj=current_user), form, 422)
 
 
@@ -96,23 +92,21 @@ def pledge() -> str | BaseResponse | tuple[str, int]:
     if current is None:
         return redirect(next_url)
     form = PledgeForm(version=str(current.version))
-    if form.validate_on_submit():
-        try:
-            version = int(form.version.data) if form.version.data.isdigit() else -1
-            pledges.accept_pledge(current_user, current_user, version)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            forget_pledge_version()
-            flash("Thank you for accepting the pledge.", "success")
-            return redirect(next_url)
+    if save(form, lambda: pledges.accept_pledge(current_user, current_user, _version_sent(form))):
+        forget_pledge_version()
+        flash("Thank you for accepting the pledge.", "success")
+        return redirect(next_url)
     form.version.data = str(current.version)
     status = 422 if request.method == "POST" else 200
     accepted = current_user.pledge_version == current.version
     return render_template(
         "membership/account/pledge.html", form=form, pledge=current, accepted=accepted
     ), status
+
+
+def _version_sent(form: PledgeForm) -> int:
+    """The version of the pledge the member agreed to (-1 when the form sent no number)."""
+    return int(form.version.data) if form.version.data.isdigit() else -1
 
 
 @bp.get("/account/data")
@@ -135,14 +129,13 @@ def export() -> Response:
 @bp.post("/account/delete")
 def delete() -> BaseResponse | tuple[str, int]:
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            member_data.delete_own_account(current_user, current_user, password=form.password.data)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            flash("Your account has been deleted. Your posts now show as a former member's.")
-            return redirect(url_for("auth.login"))
+    if save(
+        form,
+        lambda: member_data.delete_own_account(
+            current_user, current_user, password=form.password.data
+        ),
+    ):
+        logout_user()
+        flash("Your account has been deleted. Your posts now show as a former member's.")
+        return redirect(url_for("auth.login"))
     return render_template("membership/account/data.html", delete_form=form), 422

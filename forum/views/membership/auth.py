@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db, limiter
 from forum.forms.auth import ChangePasswordForm, LoginForm
 from forum.services.membership import accounts
+from forum.views.submission import save
 from forum.web.gates import needs_pledge
 from forum.web.security import safe_next_url
 from forum.web.sign_in import start_pending_sign_in
@@ -73,21 +73,15 @@ def account() -> str:
 @bp.post("/account/password")
 def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                current_user,
-                current_user,
-                current=form.current_password.data,
-                new=form.password.data,
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            login_user(current_user)
-            flash("Your password has changed. Other devices have been signed out.", "success")
-            return redirect(url_for("auth.account"))
+    if save(
+        form,
+        lambda: accounts.change_password(
+            current_user, current_user, current=form.current_password.data, new=form.password.data
+        ),
+    ):
+        login_user(current_user)
+        flash("Your password has changed. Other devices have been signed out.", "success")
+        return redirect(url_for("auth.account"))
     return render_template("membership/auth/account.html", password_form=form), 422
 
 

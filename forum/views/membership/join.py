@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db, limiter
+from forum.extensions import limiter
 from forum.forms.membership import AcceptInvitationForm, JoinRequestForm
 from forum.services.membership import invitations, join_requests
 from forum.services.membership.tokens import TokenInvalid
+from forum.views.submission import save
 from forum.web.sign_in import finish_sign_in
 
 bp = Blueprint("join", __name__)
@@ -30,22 +30,19 @@ def register() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = JoinRequestForm()
-    if form.validate_on_submit():
-        try:
-            join_requests.submit_join_request(
-                display_name=form.display_name.data,
-                email=form.email.data,
-                job_title=form.job_title.data,
-                organisation=form.organisation.data,
-                alliance=form.alliance.data,
-                gmc_number=form.gmc_number.data or "",
-                reason=form.reason.data,
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("join.register_sent"))
+    if save(
+        form,
+        lambda: join_requests.submit_join_request(
+            display_name=form.display_name.data,
+            email=form.email.data,
+            job_title=form.job_title.data,
+            organisation=form.organisation.data,
+            alliance=form.alliance.data,
+            gmc_number=form.gmc_number.data or "",
+            reason=form.reason.data,
+        ),
+    ):
+        return redirect(url_for("join.register_sent"))
     status = 422 if request.method == "POST" else 200
     return render_template("membership/join/register.html", form=form), status
 
@@ -65,20 +62,18 @@ def invite(token: str) -> str | Response | tuple[str, int]:
     form = AcceptInvitationForm()
     if request.method == "GET":
         form.display_name.data = invitation.display_name
-    if form.validate_on_submit():
-        try:
-            user = invitations.accept_invitation(
-                invitation,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                ip=request.remote_addr or "",
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            logout_user()
-            finish_sign_in(user, remember=False)
-            return redirect(url_for("account.pledge", next=url_for("account.profile")))
+    joined = save(
+        form,
+        lambda: invitations.accept_invitation(
+            invitation,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            ip=request.remote_addr or "",
+        ),
+    )
+    if joined:
+        logout_user()
+        finish_sign_in(joined.result, remember=False)
+        return redirect(url_for("account.pledge", next=url_for("account.profile")))
     status = 422 if request.method == "POST" else 200
     return render_template("membership/join/invite.html", form=form, invitation=invitation), status

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import logout_user
 from werkzeug.wrappers import Response
 
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db, limiter
 from forum.forms.membership import ResetRequestForm, SetPasswordForm
 from forum.services.membership import accounts
 from forum.services.membership.tokens import TokenInvalid
+from forum.views.submission import save
 from forum.web.sign_in import finish_sign_in
 
 bp = Blueprint("passwords", __name__)
@@ -48,14 +48,11 @@ def reset(token: str) -> str | Response | tuple[str, int]:
             "membership/join/link_invalid.html", message=message, reset=True
         ), 400
     form, first_time = SetPasswordForm(), user.password_hash is None
-    if form.validate_on_submit():
-        try:
-            accounts.reset_password(user, form.password.data, ip=request.remote_addr or "")
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            return _after_reset(user)
+    if save(
+        form,
+        lambda: accounts.reset_password(user, form.password.data, ip=request.remote_addr or ""),
+    ):
+        return _after_reset(user)
     status = 422 if request.method == "POST" else 200
     template = "membership/passwords/reset.html"
     return render_template(template, form=form, user=user, first_time=first_time), status

@@ -15,10 +15,10 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db, limiter
 from forum.forms.account import EnableTwoFactorForm, PasswordConfirmForm, TwoFactorSignInForm
 from forum.services.membership import two_factor
+from forum.views.submission import save
 from forum.web.gates import needs_pledge
 from forum.web.security import safe_next_url
 from forum.web.sign_in import count_failed_try, finish_sign_in, pending_sign_in
@@ -97,17 +97,15 @@ def enable() -> str | tuple[str, int]:
     if secret is None:
         form.form_errors.append("The set-up expired: scan the new code below.")
         return _setup_page(form, 422)
-    if form.validate_on_submit():
-        try:
-            codes = two_factor.enable_two_factor(
-                current_user, current_user, secret=secret, code=form.code.data
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            session.pop(SETUP_KEY, None)
-            return _codes_page(codes, "Two-factor sign-in is on")
+    enabled = save(
+        form,
+        lambda: two_factor.enable_two_factor(
+            current_user, current_user, secret=secret, code=form.code.data
+        ),
+    )
+    if enabled:
+        session.pop(SETUP_KEY, None)
+        return _codes_page(enabled.result, "Two-factor sign-in is on")
     return _setup_page(form, 422)
 
 
@@ -123,31 +121,28 @@ def _codes_page(codes: list[str], heading: str) -> str:
 @bp.post("/account/2fa/recovery-codes")
 def new_recovery_codes() -> str | tuple[str, int]:
     form = PasswordConfirmForm()
-    if form.validate_on_submit():
-        try:
-            codes = two_factor.regenerate_recovery_codes(
-                current_user, current_user, password=form.password.data
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            return _codes_page(codes, "New recovery codes")
+    renewed = save(
+        form,
+        lambda: two_factor.regenerate_recovery_codes(
+            current_user, current_user, password=form.password.data
+        ),
+    )
+    if renewed:
+        return _codes_page(renewed.result, "New recovery codes")
     return _manage_with_errors(form)
 
 
 @bp.post("/account/2fa/disable")
 def disable() -> Response | tuple[str, int]:
     form = PasswordConfirmForm()
-    if form.validate_on_submit():
-        try:
-            two_factor.disable_two_factor(current_user, current_user, password=form.password.data)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("Two-factor sign-in is off.", "success")
-            return redirect(url_for("two_factor.setup"))
+    if save(
+        form,
+        lambda: two_factor.disable_two_factor(
+            current_user, current_user, password=form.password.data
+        ),
+    ):
+        flash("Two-factor sign-in is off.", "success")
+        return redirect(url_for("two_factor.setup"))
     return _manage_with_errors(form)
 
 
