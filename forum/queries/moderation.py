@@ -35,8 +35,8 @@ def _not_found(what: str) -> NotFound:
     return NotFound(f"That {what} does not exist, or you cannot see it.")
 
 
-def get_item_or_404(item_id: int, actor: Actor) -> ModerationItem:
-    """A queue item with its post, thread, category, author and flags."""
+def load_items(ids: Sequence[int]) -> dict[int, ModerationItem]:
+    """Queue items by id, each with its post, thread, category, author and flags."""
     stmt = (
         select(ModerationItem)
         .options(
@@ -44,9 +44,14 @@ def get_item_or_404(item_id: int, actor: Actor) -> ModerationItem:
             joinedload(ModerationItem.post).joinedload(Post.author),
             selectinload(ModerationItem.flags),
         )
-        .where(ModerationItem.id == item_id)
+        .where(ModerationItem.id.in_(ids))
     )
-    item = db.session.scalar(stmt)
+    return {item.id: item for item in db.session.scalars(stmt).unique()}
+
+
+def get_item_or_404(item_id: int, actor: Actor) -> ModerationItem:
+    """A queue item with its post, thread, category, author and flags."""
+    item = load_items([item_id]).get(item_id)
     if item is None or not can_view_post(actor, item.post):
         raise _not_found("queue entry")
     return item

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Select, delete, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from forum.errors import ServiceError
 from forum.extensions import db
@@ -41,6 +40,7 @@ from forum.policy import (
     moderated_category_ids,
     require,
 )
+from forum.queries import moderation as moderation_reads
 from forum.services.confidentiality import reviews as confidentiality_reviews
 from forum.services.moderation.filters import Filters, within_age
 
@@ -115,19 +115,6 @@ def _join_requests_source(actor: Actor, filters: Filters, now: datetime) -> Sele
     )
 
 
-def _load_items(ids: Sequence[int]) -> dict[int, ModerationItem]:
-    stmt = (
-        select(ModerationItem)
-        .options(
-            joinedload(ModerationItem.post).joinedload(Post.thread).joinedload(Thread.category),
-            joinedload(ModerationItem.post).joinedload(Post.author),
-            selectinload(ModerationItem.flags),
-        )
-        .where(ModerationItem.id.in_(ids))
-    )
-    return {item.id: item for item in db.session.scalars(stmt).unique()}
-
-
 def _load_join_requests(ids: Sequence[int]) -> dict[int, JoinRequest]:
     stmt = select(JoinRequest).where(JoinRequest.id.in_(ids))
     return {request.id: request for request in db.session.scalars(stmt)}
@@ -136,7 +123,7 @@ def _load_join_requests(ids: Sequence[int]) -> dict[int, JoinRequest]:
 Source = Callable[[Actor, Filters, datetime], Select | None]
 Loader = Callable[[Sequence[int]], dict[int, Any]]
 SOURCES: dict[str, tuple[Source, Loader]] = {
-    ITEM: (_items_source, _load_items),
+    ITEM: (_items_source, moderation_reads.load_items),
     JOIN_REQUEST: (_join_requests_source, _load_join_requests),
     # Posts published after their writer confirmed the confidentiality guard's findings.
     confidentiality_reviews.SUBJECT: (
