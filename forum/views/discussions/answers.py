@@ -11,7 +11,6 @@ from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response
 
 from forum import policy, queries
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db
 from forum.forms.answers import AnswerForm, ThreadTagsForm, tag_choices
 from forum.models import Post, Thread
@@ -19,6 +18,7 @@ from forum.queries import listings
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import bookmarks, helpful, solutions, tags
 from forum.text.quoting import quote_markdown
+from forum.views.submission import save
 from forum.web.security import safe_next_url
 
 bp = Blueprint("answers", __name__)
@@ -125,15 +125,12 @@ def edit_tags(thread_id: int) -> str | Response | tuple[str, int]:
     policy.require(policy.can_tag_thread(current_user, thread))
     form = ThreadTagsForm()
     form.tags.choices = tag_choices(listings.all_tags())
-    if form.validate_on_submit():
-        try:
-            tags.set_thread_tags(current_user, thread, form.tags.data or [])
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("The thread's tags are saved.", "success")
-            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    tagged = save(form, lambda: tags.set_thread_tags(current_user, thread, form.tags.data or []))
+    if tagged:
+        flash("The thread's tags are saved.", "success")
+        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    if tagged.refusal:
+        thread = queries.get_thread_or_404(thread_id, current_user)  # as stored: rolled back
     if not form.is_submitted():
         form.tags.data = [tag.id for tag in thread_extras.thread_tags(thread)]
     status = 422 if form.is_submitted() else 200

@@ -8,7 +8,7 @@ from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response
 
 from forum import policy, queries
-from forum.errors import ServiceError, attach_to_form
+from forum.errors import ServiceError
 from forum.extensions import db, limiter
 from forum.forms.answers import AskForm, tag_choices
 from forum.models import Category, Draft, Thread
@@ -18,6 +18,7 @@ from forum.queries import thread_page as thread_extras
 from forum.services.discussions import drafts, questions
 from forum.text.case_template import CaseFields
 from forum.views.library.uploads import attach_composer_file
+from forum.views.submission import save
 from forum.web.limits import posting_limit
 from forum.web.paging import page_arg
 
@@ -48,18 +49,14 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     category = queries.get_category_or_404(slug, current_user)
     policy.require(policy.can_create_thread(current_user, category))
     form = _ask_form(category)
-    if attach_composer_file(form) and form.validate_on_submit():
-        try:
-            thread = _start_thread(category, form)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            if thread.hidden_at is not None:
-                flash("Your thread is awaiting approval by a moderator.", "info")
-            if note := form.pii_nudge_note():
-                flash(note, "info")
-            return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    started = attach_composer_file(form) and save(form, lambda: _start_thread(category, form))
+    if started:
+        thread = started.result
+        if thread.hidden_at is not None:
+            flash("Your thread is awaiting approval by a moderator.", "info")
+        if note := form.pii_nudge_note():
+            flash(note, "info")
+        return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     if form.is_submitted():
         _keep_thread_draft(category, form)
         category = queries.get_category_or_404(slug, current_user)  # reloaded after the commit

@@ -7,12 +7,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import policy, queries
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import db
 from forum.forms.posts import EditPostForm
 from forum.models import Post
 from forum.services.discussions import posting as discussions
 from forum.views.library.uploads import attach_composer_file
+from forum.views.submission import save
 
 bp = Blueprint("posts", __name__)
 
@@ -40,32 +40,32 @@ def edit(post_id: int) -> str | Response | tuple[str, int]:
         data={"body": post.body_source, "title": post.thread.title, "edit_count": post.edit_count}
     )
     conflict = False
-    if attach_composer_file(form) and form.validate_on_submit():
-        try:
-            title = form.title.data if post.post_number == 1 else None
-            discussions.edit_post(
-                current_user,
-                post,
-                body=form.body.data,
-                title=title,
-                reason=form.reason.data or "",
-                base_edit_count=int(form.edit_count.data) if form.edit_count.data else None,
-                pii_confirmed=form.pii_confirmations(),
-            )
-        except discussions.EditConflict as error:
-            attach_to_form(form, error)
-            form.edit_count.data, conflict = str(post.edit_count), True
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
+    if attach_composer_file(form):
+        edited = save(form, lambda: _edit(post, form))
+        if edited:
             flash("Your changes are saved.", "success")
             if note := form.pii_nudge_note():
                 flash(note, "info")
             return redirect(_location(post))
+        if edited.refusal:
+            post = queries.get_post_or_404(post_id, current_user)  # as stored: rolled back
+        if isinstance(edited.refusal, discussions.EditConflict):
+            form.edit_count.data, conflict = str(post.edit_count), True
     status = (409 if conflict else 422) if form.is_submitted() else 200
     page = render_template("discussions/posts/edit.html", post=post, form=form, conflict=conflict)
     return page, status
+
+
+def _edit(post: Post, form: EditPostForm) -> None:
+    discussions.edit_post(
+        current_user,
+        post,
+        body=form.body.data,
+        title=form.title.data if post.post_number == 1 else None,
+        reason=form.reason.data or "",
+        base_edit_count=int(form.edit_count.data) if form.edit_count.data else None,
+        pii_confirmed=form.pii_confirmations(),
+    )
 
 
 @bp.post("/p/<id:post_id>/delete")

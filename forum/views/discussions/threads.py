@@ -10,15 +10,16 @@ from werkzeug.wrappers import Response
 from forum import policy, queries
 from forum.cards import posts as post_cards
 from forum.database import write_intent
-from forum.errors import ServiceError, attach_to_form
+from forum.errors import ServiceError
 from forum.extensions import db, limiter
 from forum.forms.answers import AnswerForm
-from forum.models import Thread
+from forum.models import Post, Thread
 from forum.queries import moderation as moderation_reads
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import drafts, questions, reading
 from forum.views.library.uploads import attach_composer_file
+from forum.views.submission import save
 from forum.web.limits import posting_limit
 from forum.web.paging import page_arg
 
@@ -99,30 +100,30 @@ def show(thread_id: int, slug: str | None = None) -> str | Response:
 def reply(thread_id: int) -> Response | tuple[str, int]:
     thread = queries.get_thread_or_404(thread_id, current_user)
     form = AnswerForm()
-    if attach_composer_file(form) and form.validate_on_submit():
-        try:
-            post = questions.answer(
-                current_user,
-                thread,
-                body=form.body.data,
-                reply_to=int(form.reply_to.data) if form.reply_to.data else None,
-                client_token=form.client_token.data,
-                pii_confirmed=form.pii_confirmations(),
-            )
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            if post.is_held:
-                flash("Your reply is awaiting approval by a moderator.", "info")
-            if note := form.pii_nudge_note():
-                flash(note, "info")
-            return redirect(url_for("posts.show", post_id=post.id))
+    posted = attach_composer_file(form) and save(form, lambda: _answer(thread, form))
+    if posted:
+        post = posted.result
+        if post.is_held:
+            flash("Your reply is awaiting approval by a moderator.", "info")
+        if note := form.pii_nudge_note():
+            flash(note, "info")
+        return redirect(url_for("posts.show", post_id=post.id))
     _keep_reply_draft(thread, form.body.data or "")
     thread = queries.get_thread_or_404(thread_id, current_user)  # reloaded after the commit
     per_page = current_app.config["POSTS_PER_PAGE"]
     last_page = max(1, -(-thread.last_post_number // per_page))
     return _render_thread(thread, last_page, form)[0], 422
+
+
+def _answer(thread: Thread, form: AnswerForm) -> Post:
+    return questions.answer(
+        current_user,
+        thread,
+        body=form.body.data,
+        reply_to=int(form.reply_to.data) if form.reply_to.data else None,
+        client_token=form.client_token.data,
+        pii_confirmed=form.pii_confirmations(),
+    )
 
 
 def _keep_reply_draft(thread: Thread, body: str) -> None:
