@@ -14,8 +14,6 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from forum import pii, policy
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db
 from forum.forms.redaction import RedactForm
 from forum.models import ConfidentialityReview, Post
 from forum.queries import Page
@@ -28,6 +26,7 @@ from forum.services.confidentiality.guard import kind_name
 from forum.services.moderation import queue as moderation_queue
 from forum.text import identifier_marks
 from forum.text.redaction import clean_phrases
+from forum.views.submission import save
 from forum.web.paging import page_arg
 from forum.web.security import safe_next_url
 
@@ -68,43 +67,28 @@ def _review(review_id: int) -> ConfidentialityReview:
     return review
 
 
-def _decided(action: Any, message: str) -> BaseResponse:
-    try:
-        action()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _back()
-    db.session.commit()
-    flash(message, "success")
-    return _back()
-
-
 @bp.post("/confidentiality/<id:review_id>/clear")
 def clear(review_id: int) -> BaseResponse:
     review = _review(review_id)
-    return _decided(
-        lambda: confidentiality_decisions.clear_review(current_user, review),
-        "Checked: nothing in the post identifies a patient. It leaves the queue.",
-    )
+    if save(None, lambda: confidentiality_decisions.clear_review(current_user, review)):
+        flash("Checked: nothing in the post identifies a patient. It leaves the queue.", "success")
+    return _back()
 
 
 @bp.post("/confidentiality/<id:review_id>/claim")
 def claim(review_id: int) -> BaseResponse:
     review = _review(review_id)
-    return _decided(
-        lambda: moderation_queue.claim_entry(current_user, SUBJECT, review),
-        "You have claimed this: other moderators can see you are handling it.",
-    )
+    if save(None, lambda: moderation_queue.claim_entry(current_user, SUBJECT, review)):
+        flash("You have claimed this: other moderators can see you are handling it.", "success")
+    return _back()
 
 
 @bp.post("/confidentiality/<id:review_id>/unclaim")
 def unclaim(review_id: int) -> BaseResponse:
     review = _review(review_id)
-    return _decided(
-        lambda: moderation_queue.unclaim_entry(current_user, SUBJECT, review),
-        "You have given this back to the queue.",
-    )
+    if save(None, lambda: moderation_queue.unclaim_entry(current_user, SUBJECT, review)):
+        flash("You have given this back to the queue.", "success")
+    return _back()
 
 
 # Redacting a post ----------------------------------------------------------------------------
@@ -145,27 +129,26 @@ def redact(post_id: int) -> BaseResponse | tuple[str, int]:
     post = _redactable(post_id)
     form = RedactForm()
     _choices(post, form)
-    if not form.validate_on_submit():
-        return _redact_page(post, form, 422 if form.is_submitted() else 200)
-    try:
-        incident = redaction.redact_post(
+    redacted = save(
+        form,
+        lambda: redaction.redact_post(
             current_user,
             post,
             fingerprints=form.spans.data or [],
             phrases=clean_phrases(form.phrases.data or ""),
             restore=bool(form.restore.data),
-        )
-    except ServiceError as error:
-        db.session.rollback()
-        attach_to_form(form, error)
-        return _redact_page(_redactable(post_id), form, 422)
-    db.session.commit()
-    flash(
-        f"Redacted, and recorded as confidentiality incident {incident.id}. The author has "
-        "been told privately.",
-        "success",
+        ),
     )
-    return redirect(url_for("mod_posts.show", post_id=post_id))
+    if redacted:
+        flash(
+            f"Redacted, and recorded as confidentiality incident {redacted.result.id}. The author "
+            "has been told privately.",
+            "success",
+        )
+        return redirect(url_for("mod_posts.show", post_id=post_id))
+    if redacted.refusal:
+        post = _redactable(post_id)  # as stored: the refusal was rolled back
+    return _redact_page(post, form, 422 if form.is_submitted() else 200)
 
 
 # Incidents -----------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from forum import policy, queries
-from forum.errors import ServiceError, attach_to_form
-from forum.extensions import db, limiter
+from forum.errors import ServiceError
+from forum.extensions import limiter
 from forum.forms.library import (
     LibraryFilterForm,
     NewResourceForm,
@@ -25,6 +25,7 @@ from forum.queries import library as library_queries
 from forum.queries.library import SORTS, TYPE_LABELS, LibraryFilters
 from forum.services.library import resources as library
 from forum.services.library import uploads
+from forum.views.submission import save
 from forum.web.limits import posting_limit
 from forum.web.paging import page_arg
 
@@ -137,10 +138,9 @@ def _content(form: NewResourceForm | VersionForm) -> library.Content:
     )
 
 
-def _refused(form: object, error: ServiceError) -> bool:
-    """Show a service's refusal on the form; True when it asks the uploader to check."""
-    attach_to_form(form, error)
-    return isinstance(error, uploads.UploadRefused) and error.needs_check
+def _needs_check(refusal: ServiceError | None) -> bool:
+    """True when the refusal asks the uploader to check the file."""
+    return isinstance(refusal, uploads.UploadRefused) and refusal.needs_check
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -154,22 +154,20 @@ def new() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         form.category.data = current_app.config["LIBRARY_CATEGORY"]
         form.review_by.data = _today() + timedelta(days=365)
-    needs_check = False
-    if form.validate_on_submit():
-        category = next(c for c in categories if c.slug == form.category.data)
-        try:
-            resource = library.add_resource(
-                current_user, category, _details(form), _content(form), today=_today()
-            )
-        except ServiceError as error:
-            needs_check = _refused(form, error)
-        else:
-            db.session.commit()
-            flash("The resource is in the library, with its own discussion thread.", "success")
-            return redirect(url_for("library.show", resource_id=resource.id))
+    added = save(form, lambda: _add(categories, form))
+    if added:
+        flash("The resource is in the library, with its own discussion thread.", "success")
+        return redirect(url_for("library.show", resource_id=added.result.id))
     status = 422 if form.is_submitted() else 200
-    page = render_template("library/new.html", form=form, needs_check=needs_check)
+    page = render_template("library/new.html", form=form, needs_check=_needs_check(added.refusal))
     return page, status
+
+
+def _add(categories: list, form: NewResourceForm) -> Resource:
+    category = next(c for c in categories if c.slug == form.category.data)
+    return library.add_resource(
+        current_user, category, _details(form), _content(form), today=_today()
+    )
 
 
 def _editable(resource_id: int) -> Resource:
@@ -186,15 +184,12 @@ def edit(resource_id: int) -> str | Response | tuple[str, int]:
     tag_ids = [t.id for t in library_queries.tags_by_thread([thread.id]).get(thread.id, [])]
     form = ResourceForm(obj=resource, data={"category": thread.category.slug, "tags": tag_ids})
     _prepare(form, [resource.thread.category])
-    if form.validate_on_submit():
-        try:
-            library.update_resource(current_user, resource, _details(form), today=_today())
-        except ServiceError as error:
-            _refused(form, error)
-        else:
-            db.session.commit()
-            flash("Your changes are saved.", "success")
-            return redirect(url_for("library.show", resource_id=resource.id))
+    if save(
+        form,
+        lambda: library.update_resource(current_user, resource, _details(form), today=_today()),
+    ):
+        flash("Your changes are saved.", "success")
+        return redirect(url_for("library.show", resource_id=resource.id))
     status = 422 if form.is_submitted() else 200
     return render_template("library/edit.html", form=form, resource=resource), status
 
@@ -204,17 +199,12 @@ def edit(resource_id: int) -> str | Response | tuple[str, int]:
 def new_version(resource_id: int) -> str | Response | tuple[str, int]:
     resource = _editable(resource_id)
     form = VersionForm()
-    needs_check = False
-    if form.validate_on_submit():
-        try:
-            version = library.add_version(current_user, resource, _content(form))
-        except ServiceError as error:
-            needs_check = _refused(form, error)
-        else:
-            db.session.commit()
-            flash(f"Version {version.number} is now the current one.", "success")
-            return redirect(url_for("library.show", resource_id=resource_id))
+    added = save(form, lambda: library.add_version(current_user, resource, _content(form)))
+    if added:
+        flash(f"Version {added.result.number} is now the current one.", "success")
+        return redirect(url_for("library.show", resource_id=resource_id))
     status = 422 if form.is_submitted() else 200
+    needs_check = _needs_check(added.refusal)
     page = render_template(
         "library/new_version.html", form=form, resource=resource, needs_check=needs_check
     )
@@ -249,17 +239,15 @@ def confirm_review(resource_id: int) -> Response | tuple[str, int]:
     _require_reviewer()
     resource = library_queries.get_resource_or_404(resource_id, current_user)
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            library.confirm_review(current_user, resource, form.review_by.data, today=_today())
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            when = form.review_by.data.strftime("%-d %B %Y")
-            flash(f"Reviewed “{resource.title}”: next review by {when}.", "success")
+    if not form.validate_on_submit():
+        flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
         return redirect(url_for("library.review"))
-    flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
+    if save(
+        None,
+        lambda: library.confirm_review(current_user, resource, form.review_by.data, today=_today()),
+    ):
+        when = form.review_by.data.strftime("%-d %B %Y")
+        flash(f"Reviewed “{resource.title}”: next review by {when}.", "success")
     return redirect(url_for("library.review"))
 
 

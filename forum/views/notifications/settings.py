@@ -9,7 +9,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import queries
-from forum.errors import ServiceError, attach_to_form
 from forum.extensions import csrf, db
 from forum.forms.notifications import (
     THREAD_LEVEL_CHOICES,
@@ -22,6 +21,7 @@ from forum.queries import listings
 from forum.queries import notifications as notification_queries
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import subscriptions, unsubscribe
+from forum.views.submission import save
 from forum.web.security import safe_next_url
 
 bp = Blueprint("notification_settings", __name__)
@@ -58,15 +58,11 @@ def _choices(form: NotificationSettingsForm) -> dict[str, Any]:
 @bp.route("/account/notifications", methods=["GET", "POST"])
 def edit() -> str | Response | tuple[str, int]:
     form = _settings_form()
-    if form.validate_on_submit():
-        try:
-            subscriptions.update_settings(current_user, current_user.id, **_choices(form))
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("Your notification settings are saved.", "success")
-            return redirect(url_for("notification_settings.edit"))
+    if save(
+        form, lambda: subscriptions.update_settings(current_user, current_user.id, **_choices(form))
+    ):
+        flash("Your notification settings are saved.", "success")
+        return redirect(url_for("notification_settings.edit"))
     status = 422 if form.is_submitted() else 200
     return render_template("notifications/settings/edit.html", form=form), status
 
@@ -93,15 +89,9 @@ def watching() -> Response | tuple[str, int]:
     form = form_class()
     if not form.is_submitted():
         _fill_watching(form)
-    if form.validate_on_submit():
-        try:
-            _save_watching(form, categories, tags)
-        except ServiceError as error:
-            attach_to_form(form, error)
-        else:
-            db.session.commit()
-            flash("What you watch is saved.", "success")
-            return redirect(url_for("notification_settings.watching"))
+    if save(form, lambda: _save_watching(form, categories, tags)):
+        flash("What you watch is saved.", "success")
+        return redirect(url_for("notification_settings.watching"))
     return _watching_page(form, 422 if form.is_submitted() else 200)
 
 
