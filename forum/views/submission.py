@@ -3,13 +3,16 @@
 A view reads load -> check -> ``save(form, action)`` -> respond::
 
     form = TagForm()
-    if added := save(form, lambda: tags.create_tag(current_user, name=form.name.data)):
+    added = save(form, lambda: tags.create_tag(current_user, name=form.name.data))
+    if added:
         flash(f"The tag “{added.result.name}” is added.", "success")
         return redirect(url_for("admin_tags.index"))
     return _tags_page(form, 422)
 
-A rule's refusal (``ServiceError``) is rolled back, so nothing half-done stays in the session:
-a page shown again after one reloads what it shows.
+A rule's refusal (``ServiceError``) is rolled back, so nothing half-done stays in the session
+or reaches a later commit. What the view loaded before reads again from the database; a page
+shown after a refusal loads again the objects whose relationships it shows (they are
+``lazy="raise_on_sql"``).
 """
 
 from __future__ import annotations
