@@ -9,10 +9,10 @@ change makes a different card, and the old one ages out.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
 
+from cachetools import LRUCache
 from flask import current_app
 
 
@@ -21,17 +21,17 @@ class FragmentCache:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, str] = OrderedDict()
+        self._items: LRUCache[Hashable, str] = LRUCache(maxsize=max(size, 1))
         self._lock = Lock()
         self.hits = self.misses = 0
 
     def get(self, card: Hashable) -> str | None:
         with self._lock:
-            html = self._items.get(card)
-            if html is None:
+            try:
+                html = self._items[card]  # not .get(): that hashes the card once more
+            except KeyError:
                 self.misses += 1
                 return None
-            self._items.move_to_end(card)
             self.hits += 1
             return html
 
@@ -40,9 +40,6 @@ class FragmentCache:
             return
         with self._lock:
             self._items[card] = html
-            self._items.move_to_end(card)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
     def html(self, card: Hashable, render: Callable[[], str]) -> str:
         """The card's HTML: from the map, or ``render()`` kept for next time."""
