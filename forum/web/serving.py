@@ -12,15 +12,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+from pythonjsonlogger import json as json_logging
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger("forum.access")
@@ -28,12 +29,6 @@ log = logging.getLogger("forum.access")
 REQUEST_ID_HEADER = "X-Request-ID"
 #: What a proxy's id may look like (nginx's $request_id is 32 hex digits; UUIDs pass too).
 WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
-#: Attributes every LogRecord has; anything else was passed with ``extra=`` and is kept.
-_STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message",
-    "asctime",
-    "taskName",
-}
 
 
 def current_request_id() -> str:
@@ -46,25 +41,32 @@ def current_request_id() -> str:
     return g.request_id
 
 
-class JsonFormatter(logging.Formatter):
+class JsonFormatter(json_logging.JsonFormatter):
     """One JSON object per record: time, level, logger, message, request id, extras."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        request_id = getattr(record, "request_id", None) or current_request_id()
-        if request_id:
-            entry["request_id"] = request_id
-        entry.update(
-            {k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRIBUTES and k[0] != "_"}
+    def __init__(self) -> None:
+        super().__init__(
+            ["asctime", "levelname", "name", "message", "request_id"],
+            rename_fields={
+                "asctime": "time",
+                "levelname": "level",
+                "name": "logger",
+                "exc_info": "exception",
+            },
+            json_default=str,
+            json_ensure_ascii=False,
         )
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str, ensure_ascii=False)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        log_data["request_id"] = log_data["request_id"] or current_request_id()
+        if not log_data["request_id"]:
+            del log_data["request_id"]
+        if "exception" in log_data:  # last: it spans many lines
+            log_data["exception"] = log_data.pop("exception")
+        return log_data
 
 
 def _configure_json_logging(level: str) -> None:
