@@ -2,8 +2,8 @@
 
 Each member's work runs in a short transaction of its own (``session.begin()`` commits it), so
 one member's trouble never holds up or undoes another's, and the outbox row an email becomes is
-committed together with the notifications it claimed. Run by ``forum worker`` (in-process or
-on RQ, see ``forum/jobs/queue.py``); tests call them with ``now`` to control time.
+committed together with the notifications it claimed. Run by ``forum worker``
+(``forum/jobs/worker.py``); tests call them with ``now`` to control time.
 """
 
 from __future__ import annotations
