@@ -64,39 +64,11 @@ def get_join_request_or_404(request_id: int, actor: Actor) -> JoinRequest:
     return request
 
 
-def get_post_or_404(post_id: int, actor: Actor) -> Post:
-    """Any post the actor can see, deleted ones included (moderators review those too)."""
-    stmt = (
-        select(Post)
-        .options(joinedload(Post.thread).joinedload(Thread.category), joinedload(Post.author))
-        .where(Post.id == post_id)
-    )
-    post = db.session.scalar(stmt)
-    if post is None or not can_view_post(actor, post):
-        raise _not_found("post")
-    return post
-
-
-def get_thread_or_404(thread_id: int, actor: Actor) -> Thread:
-    stmt = select(Thread).options(joinedload(Thread.category)).where(Thread.id == thread_id)
-    thread = db.session.scalar(stmt)
-    if thread is None or not can_view_thread(actor, thread):
-        raise _not_found("thread")
-    return thread
-
-
 def get_category_or_404(category_id: int | None, actor: Actor) -> Category:
     category = db.session.get(Category, category_id) if category_id else None
     if category is None or not can_view_category(actor, category):
         raise _not_found("category")
     return category
-
-
-def get_member_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise _not_found("member")
-    return user
 
 
 def get_watched_word_or_404(word_id: int) -> WatchedWord:

@@ -13,12 +13,11 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from forum import pii, policy
+from forum import pii, policy, queries
 from forum.forms.redaction import RedactForm
 from forum.models import ConfidentialityReview, Post
 from forum.queries import Page
 from forum.queries import confidentiality as confidentiality_incidents
-from forum.queries import moderation as moderation_reads
 from forum.services.confidentiality import decisions as confidentiality_decisions
 from forum.services.confidentiality import redaction
 from forum.services.confidentiality import reviews as confidentiality_reviews
@@ -62,7 +61,7 @@ def _review(review_id: int) -> ConfidentialityReview:
     review = confidentiality_reviews.get_review(review_id)
     if review is None:
         raise NotFound("There is no such entry.")
-    moderation_reads.get_post_or_404(review.post_id, current_user)  # 404 if not visible
+    queries.get_post_or_404(review.post_id, current_user)  # 404 if not visible
     policy.require(policy.can_review_confidentiality(current_user, review.post))
     return review
 
@@ -95,7 +94,7 @@ def unclaim(review_id: int) -> BaseResponse:
 
 
 def _redactable(post_id: int) -> Post:
-    post = moderation_reads.get_post_or_404(post_id, current_user)
+    post = queries.get_post_or_404(post_id, current_user)
     policy.require(policy.can_redact_post(current_user, post))
     return post
 

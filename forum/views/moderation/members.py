@@ -23,6 +23,7 @@ from forum.forms.moderation import (
 )
 from forum.models import SanctionKind, User, utcnow
 from forum.queries import moderation as moderation_reads
+from forum.queries.members import get_member_or_404
 from forum.services.moderation import members as moderation_members
 from forum.views.submission import save
 
@@ -76,7 +77,7 @@ def _render(member: User, status: int = 200, **given: Any) -> tuple[str, int]:
 
 @bp.get("/<id:user_id>")
 def show(user_id: int) -> tuple[str, int]:
-    return _render(moderation_reads.get_member_or_404(user_id))
+    return _render(get_member_or_404(user_id))
 
 
 def _done(member: User, message: str) -> Response:
@@ -86,12 +87,12 @@ def _done(member: User, message: str) -> Response:
 
 def _again(member: User, name: str, form: Any) -> tuple[str, int]:
     """The member's page again, with the form called ``name`` as it was sent."""
-    return _render(moderation_reads.get_member_or_404(member.id), 422, **{f"{name}_form": form})
+    return _render(get_member_or_404(member.id), 422, **{f"{name}_form": form})
 
 
 @bp.post("/<id:user_id>/warn")
 def warn(user_id: int) -> Any:
-    member = moderation_reads.get_member_or_404(user_id)
+    member = get_member_or_404(user_id)
     policy.require(policy.can_warn_member(current_user, member))
     form = WarnForm(prefix="warn")
     if save(
@@ -108,7 +109,7 @@ def _until(form: TimedSanctionForm) -> datetime:
 
 
 def _sanctionable(user_id: int) -> User:
-    member = moderation_reads.get_member_or_404(user_id)
+    member = get_member_or_404(user_id)
     policy.require(policy.can_sanction_member(current_user, member))
     return member
 
@@ -171,7 +172,7 @@ def lift(user_id: int, kind: str) -> Any:
 
 @bp.post("/<id:user_id>/notes")
 def add_note(user_id: int) -> Any:
-    member = moderation_reads.get_member_or_404(user_id)
+    member = get_member_or_404(user_id)
     form = NoteForm(prefix="note")
     if save(
         form, lambda: moderation_members.add_member_note(current_user, member, body=form.body.data)
@@ -182,7 +183,7 @@ def add_note(user_id: int) -> Any:
 
 @bp.post("/<id:user_id>/categories")
 def categories(user_id: int) -> Any:
-    member = moderation_reads.get_member_or_404(user_id)
+    member = get_member_or_404(user_id)
     policy.require(policy.can_assign_category_moderators(current_user))
     form = CategoryModeratorsForm(prefix="categories")
     assignable = {c.id: c for c in moderation_reads.assignable_categories()}

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from forum import policy
+from forum import policy, queries
 from forum.forms.moderation import OptionalReasonForm, ReasonForm, StaffEditForm
 from forum.models import Post
 from forum.queries import moderation as moderation_reads
@@ -19,7 +19,7 @@ bp = Blueprint("mod_posts", __name__, url_prefix="/mod/posts")
 
 
 def _post(post_id: int) -> Post:
-    post = moderation_reads.get_post_or_404(post_id, current_user)
+    post = queries.get_post_or_404(post_id, current_user)
     policy.require(policy.can_moderate_post(current_user, post))
     return post
 

@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from forum import policy
+from forum import policy, queries
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.forms.moderation import (
@@ -33,7 +33,7 @@ bp = Blueprint("mod_threads", __name__, url_prefix="/mod/threads")
 
 
 def _thread(thread_id: int) -> Thread:
-    thread = moderation_reads.get_thread_or_404(thread_id, current_user)
+    thread = queries.get_thread_or_404(thread_id, current_user)
     policy.require(policy.can_moderate_thread(current_user, thread))
     return thread
 
@@ -152,7 +152,7 @@ def _merge_target(thread: Thread, target_id: int | None) -> Thread:
     if target_id == thread.id:
         raise ServiceError("Choose a different thread to merge into.", "target")
     try:
-        target = moderation_reads.get_thread_or_404(target_id, current_user)
+        target = queries.get_thread_or_404(target_id, current_user)
     except NotFound as error:
         raise ServiceError(
             "There is no thread with that number that you can see.", "target"
