@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from forum.forms.fields import NoControlCharacters, strip_whitespace
 
 NAME_MAX = 80
 SLUG_MAX = 80
 DESCRIPTION_MAX = 500
+#: Words of letters and digits joined by single hyphens (the service makes it lower-case).
+SLUG_SHAPE = r"^(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)?$"
+SLUG_MESSAGE = (
+    "Use lower-case letters, digits and single hyphens between words, for example "
+    "“cancer-screening”."
+)
 
 
 class CategoryForm(FlaskForm):
@@ -28,7 +34,7 @@ class CategoryForm(FlaskForm):
         "Address (optional)",
         validators=[
             Length(max=SLUG_MAX, message=f"Keep the address to {SLUG_MAX} characters or fewer."),
-            NoControlCharacters(),
+            Regexp(SLUG_SHAPE, message=SLUG_MESSAGE),
         ],
         filters=[strip_whitespace],
         description=(
