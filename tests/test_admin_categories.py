@@ -409,3 +409,20 @@ def test_the_staff_navigation_links_the_page_for_admins_only(admin_client, app):
     moderator = app.test_client()
     sign_in(moderator, make_moderator())
     assert "/admin/categories" not in _text(moderator.get("/admin/tags"))
+
+
+# The command line ----------------------------------------------------------------------------
+
+
+def test_a_fresh_install_gets_its_first_category_from_the_command_line(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["forum", "create-category", "Peer support", "--sensitive", "--description", "Kind."]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created the category Peer support at /c/peer-support" in result.output
+    added = _category("Peer support")
+    assert added.is_sensitive and not added.is_staff_only and added.description == "Kind."
+    again = runner.invoke(args=["forum", "create-category", "peer support"])
+    assert again.exit_code == 1
+    assert "There is already a category called “Peer support”." in again.output
