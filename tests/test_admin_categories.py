@@ -265,6 +265,8 @@ def test_an_archived_category_is_read_only_apart_and_still_searchable(admin_clie
     assert member.post(f"/t/{thread.id}/reply", data={"body": "Late reply"}).status_code == 403
     found = search.search_posts("haematuria", make_user())
     assert [hit.post.thread_id for hit in found.hits] == [thread.id]
+    for picker in ("/search", "/latest"):
+        assert "Old programme (archived)</option>" in _text(member.get(picker))
     assert _actions() == ["category.archive"]
     admin_client.post(f"/admin/categories/{category.id}/unarchive")
     assert member.get("/c/old-programme/new").status_code == 200
