@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from forum import search
 from forum.extensions import db
-from forum.models import AuditEntry, Category, CategorySlug, Thread
+from forum.models import AuditEntry, Category, CategorySlug, Draft, Thread
 from forum.policy import SYSTEM
-from forum.services.discussions import categories
+from forum.services.discussions import categories, drafts
 from tests.factories import (
     make_admin,
     make_category,
@@ -345,6 +345,11 @@ def test_deleting_moves_the_threads_and_keeps_every_count_right(admin_client, ap
     db.session.commit()
     moderator = make_category_moderator(source, name="Cat Mod")
     source_id = source.id
+    writer, busy = make_user(), make_user()
+    drafts.save_thread_draft(writer, source, title="Half a question", body="About")
+    drafts.save_thread_draft(busy, source, title="Left behind", body="Gone")
+    drafts.save_thread_draft(busy, destination, title="Kept", body="Here")
+    db.session.commit()
     response = admin_client.post(
         f"/admin/categories/{source.id}/delete", data={"destination": str(destination.id)}
     )
@@ -363,6 +368,9 @@ def test_deleting_moves_the_threads_and_keeps_every_count_right(admin_client, ap
     assert [hit.post.thread_id for hit in found.hits] == [moved.id]
     assert db.session.get(type(moderator), moderator.id).moderated_category_ids is None
     assert _actions() == ["category.threads_move", "category.delete"]
+    kept = db.session.execute(select(Draft.user_id, Draft.key, Draft.title)).all()
+    key = Draft.thread_key(destination.id)
+    assert sorted(kept) == sorted([(writer.id, key, "Half a question"), (busy.id, key, "Kept")])
     member = app.test_client()
     sign_in(member, make_user())
     assert member.get("/c/source").headers["Location"] == "/c/destination"

@@ -11,7 +11,15 @@ from sqlalchemy import delete, func, select, update
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import Category, CategoryModerator, CategorySlug, Thread, User, utcnow
+from forum.models import (
+    Category,
+    CategoryModerator,
+    CategorySlug,
+    Draft,
+    Thread,
+    User,
+    utcnow,
+)
 from forum.policy import Actor, can_manage_categories, require
 from forum.queries.categories import all_categories, thread_rows
 from forum.services import audit
@@ -251,6 +259,7 @@ def _move_threads(actor: Actor, source: Category, destination: Category, count: 
         .values(category_id=destination.id)
     )
     db.session.add(CategorySlug(slug=source.slug, category_id=destination.id))
+    _move_drafts(source.id, destination.id)
     moderation_state.refresh_category(destination.id)
     db.session.flush()
     db.session.expire(destination)
@@ -260,6 +269,17 @@ def _move_threads(actor: Actor, source: Category, destination: Category, count: 
         target=destination,
         before={"category": source.name},
         after={"category": destination.name, "threads": count},
+    )
+
+
+def _move_drafts(source_id: int, destination_id: int) -> None:
+    """Unsent new threads follow their threads, unless the member has one there already."""
+    taken = select(Draft.user_id).where(Draft.key == Draft.thread_key(destination_id))
+    db.session.execute(
+        update(Draft)
+        .where(Draft.key == Draft.thread_key(source_id), Draft.user_id.not_in(taken))
+        .values(key=Draft.thread_key(destination_id), category_id=destination_id)
+        .execution_options(synchronize_session=False)
     )
 
 
