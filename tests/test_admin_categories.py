@@ -137,6 +137,20 @@ def test_editing_sets_and_clears_every_flag(admin_client):
     }
 
 
+def test_made_staff_only_a_category_loses_its_member_moderators(admin_client):
+    category = make_category("Closing", slug="closing")
+    other = make_category("Other")
+    moderator = make_category_moderator(category, other)
+    admin_client.post(
+        f"/admin/categories/{category.id}/edit",
+        data=_form("Closing", slug="closing", is_staff_only="y"),
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(type(moderator), moderator.id).moderated_category_ids == [other.id]
+    assert db.session.get(Category, category.id).is_staff_only
+
+
 def test_a_new_address_keeps_the_old_one_and_its_pages_redirecting(admin_client, app):
     category = make_category("Screening", slug="screening")
     make_thread(category, title="Bowel screening age")

@@ -59,7 +59,8 @@ class CategoryForm(FlaskForm):
         "Staff only",
         description=(
             "Only moderators and admins can see it: for everyone else it does not exist, in "
-            "lists, search, email or anywhere else."
+            "lists, search, email or anywhere else. Members made its category moderators stop "
+            "moderating it."
         ),
     )
     requires_approval = BooleanField(

@@ -133,7 +133,8 @@ def create_category(actor: Actor, details: CategoryDetails) -> Category:
 def update_category(actor: Actor, category: Category, details: CategoryDetails) -> Category:
     """Change a category's name, address, description and flags.
 
-    A new address keeps the old one redirecting (``category_slugs``).
+    A new address keeps the old one redirecting (``category_slugs``). Made staff-only, it is
+    no longer moderated by members made its category moderators.
     """
     require(can_manage_categories(actor))
     details = _cleaned(details, category.id)
@@ -141,6 +142,8 @@ def update_category(actor: Actor, category: Category, details: CategoryDetails) 
     if details.slug != category.slug:
         _claim_slug(details.slug)
         db.session.add(CategorySlug(slug=category.slug, category_id=category.id))
+    if details.flags.is_staff_only and not category.is_staff_only:
+        _forget_moderators(category.id)  # staff-only categories are moderated by staff
     category.name, category.slug = details.name, details.slug
     category.description = details.description
     for name, value in asdict(details.flags).items():
