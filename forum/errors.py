@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -22,6 +22,26 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class CategoryMoved(HTTPException):
+    """The category of the address has a new slug: send the reader there.
+
+    GET and HEAD get a 301; other methods a 308, so a form sent from a page opened before the
+    rename arrives with its method and body.
+    """
+
+    code = 301
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+
+    def get_response(self, environ: object = None, scope: object = None) -> Response:
+        url = url_for(request.endpoint or "", **{**(request.view_args or {}), "slug": self.slug})
+        if request.query_string:
+            url += "?" + request.query_string.decode("utf-8", "replace")
+        return redirect(url, 301 if request.method in ("GET", "HEAD") else 308)
 
 
 def wants_json() -> bool:

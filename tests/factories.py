@@ -57,7 +57,8 @@ def make_category(name: str | None = None, *, staff_only: bool = False, **fields
     db.session.commit()
     n = next(_counter)
     name = name or f"Category {n}"
-    category = Category(name=name, slug=f"category-{n}", is_staff_only=staff_only, **fields)
+    fields.setdefault("slug", f"category-{n}")
+    category = Category(name=name, is_staff_only=staff_only, **fields)
     db.session.add(category)
     return _committed(category)
 

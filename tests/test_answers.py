@@ -373,9 +373,13 @@ def test_case_questions_need_a_band_the_facts_and_the_confirmation(app, case, co
 
 def test_a_category_can_require_the_case_template(app):
     from forum.policy import SYSTEM
+    from forum.services.discussions import categories
 
     category = make_category()
-    tags.require_case_template(SYSTEM, category, True)
+    flags = categories.CategoryFlags(requires_case_template=True)
+    categories.update_category(
+        SYSTEM, category, categories.CategoryDetails(category.name, slug=category.slug, flags=flags)
+    )
     db.session.commit()
     with pytest.raises(ServiceError, match="case question template"):
         questions.start_thread(make_user(), category, title="Plain question", body="Hello")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Bookmark, Draft, HelpfulMark, Post, Tag, Thread, ThreadRead, User
 from tests.factories import (
+    make_admin,
     make_category,
     make_moderator,
     make_reply,
@@ -258,14 +259,15 @@ def test_staff_manage_tags_and_members_get_404(app, client):
     assert client.post("/admin/tags/999/delete").status_code == 404
 
 
-def test_staff_require_the_case_template(app, client):
+def test_admins_require_the_case_template_on_the_categorys_form(app, client):
     category = make_category()
-    sign_in(client, make_moderator())
-    assert client.get("/admin/case-template").status_code == 200
-    assert (
-        client.post(f"/admin/case-template/{category.slug}", data={"required": "1"}).status_code
-        == 302
+    sign_in(client, make_admin())
+    assert client.get("/admin/case-template").headers["Location"] == "/admin/categories"
+    response = client.post(
+        f"/admin/categories/{category.id}/edit",
+        data={"name": category.name, "slug": category.slug, "requires_case_template": "y"},
     )
+    assert response.status_code == 302
     client = _signed_in(app, make_user())
     page = _text(client.get(f"/c/{category.slug}/new"))
     assert "use the case question template" in page

@@ -26,9 +26,13 @@ OTHER_CATEGORY_MOD = user(user_id=7, moderated_category_ids=[99])
 DEACTIVATED_ASKER = user(user_id=1, deactivated_at=utcnow())
 
 
-def thread(*, kind: str = "question", staff_only: bool = False, locked: bool = False) -> Thread:
+def thread(
+    *, kind: str = "question", staff_only: bool = False, locked: bool = False, archived=False
+) -> Thread:
     t = Thread(id=10, author_id=ASKER.id, is_locked=locked, reply_count=1, kind=kind)
-    t.category = Category(id=20, is_staff_only=staff_only, slug="c")
+    t.category = Category(
+        id=20, is_staff_only=staff_only, slug="c", archived_at=utcnow() if archived else None
+    )
     t.deleted_at = t.hidden_at = None
     return t
 
@@ -62,6 +66,9 @@ ACCEPT = [
     (ASKER, {"locked": True}, True),
     (ASKER, {"staff_only": True}, False),
     (MODERATOR, {"staff_only": True}, True),
+    # An archived category is read-only; its moderators still moderate.
+    (ASKER, {"archived": True}, False),
+    (CATEGORY_MOD, {"archived": True}, True),
 ]
 
 
@@ -91,6 +98,8 @@ HELPFUL = [
     (BYSTANDER, {"staff_only": True}, False),
     (MODERATOR, {"staff_only": True}, True),
     (BYSTANDER, {"kind": "discussion"}, True),
+    (BYSTANDER, {"archived": True}, False),
+    (MODERATOR, {"archived": True}, False),
 ]
 
 
@@ -128,6 +137,7 @@ def test_who_may_see_revisions(actor, kw, allowed):
         (BYSTANDER, {"state": "deleted"}, False),
         (BYSTANDER, {"state": "held"}, False),
         (BYSTANDER, {"staff_only": True}, False),
+        (BYSTANDER, {"archived": True}, True),  # a reader's own list, not a change
     ],
 )
 def test_who_may_bookmark(actor, kw, allowed):
@@ -140,6 +150,8 @@ def test_who_may_bookmark(actor, kw, allowed):
         (ASKER, {}, True),
         (ASKER, {"locked": True}, False),
         (MODERATOR, {"locked": True}, True),
+        (ASKER, {"archived": True}, False),
+        (CATEGORY_MOD, {"archived": True}, True),
         (CATEGORY_MOD, {}, True),
         (BYSTANDER, {}, False),
         (ANON, {}, False),
@@ -154,6 +166,5 @@ def test_who_may_change_a_threads_tags(actor, kw, allowed):
     ("actor", "allowed"),
     [(ANON, False), (BYSTANDER, False), (CATEGORY_MOD, False), (MODERATOR, True), (ADMIN, True)],
 )
-def test_who_may_manage_tags_and_require_the_case_template(actor, allowed):
+def test_who_may_manage_tags(actor, allowed):
     assert policy.can_manage_tags(actor) is allowed
-    assert policy.can_require_case_template(actor) is allowed

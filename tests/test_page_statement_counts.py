@@ -238,7 +238,12 @@ PAGES: dict[str, Visit] = {
     "admin_members.pledge": Visit("/admin/pledge", ADMIN, fixed=True),
     "admin_tags.index": Visit("/admin/tags", ADMIN),
     "admin_tags.edit": Visit("/admin/tags/{tag_id}/edit", ADMIN, fixed=True),
-    "admin_tags.case_template": Visit("/admin/case-template", ADMIN),
+    "admin_tags.case_template": Visit("/admin/case-template", ADMIN, 301, fixed=True),
+    "admin_categories.index": Visit("/admin/categories", ADMIN),
+    "admin_categories.new": Visit("/admin/categories/new", ADMIN, fixed=True),
+    "admin_categories.edit": Visit("/admin/categories/{category_id}/edit", ADMIN, fixed=True),
+    # Its picker of where the threads go lists every other category.
+    "admin_categories.delete": Visit("/admin/categories/{category_id}/delete", ADMIN),
     "admin_uploads.index": Visit("/admin/uploads", MODERATOR, fixed=True),
 }
 # fmt: on
@@ -449,7 +454,8 @@ def build_world() -> World:
     reset_user = make_user(name="Forgetful Member")
     email_fingerprint = fingerprint(member.id, member.email, member.session_version)
     world.ids.update(
-        category=home.slug, thread=thread.id, thread_slug=thread.slug, post=post.id,
+        category=home.slug, category_id=home.id, thread=thread.id, thread_slug=thread.slug,
+        post=post.id,
         my_post=my_post.id, helpful_post=helpful_post.id, tag=tag.slug, tag_id=tag.id,
         resource=resource.id, flag_item=flag_item.id, held_item=held_item,
         target=people["target"].id, target_username=people["target"].username,

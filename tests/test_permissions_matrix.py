@@ -21,7 +21,9 @@ from sqlalchemy import select, update
 from forum.extensions import db
 from forum.models import (
     AuditEntry,
+    Category,
     CategoryModerator,
+    CategorySlug,
     Flag,
     JoinRequest,
     MemberNote,
@@ -96,6 +98,8 @@ HIDDEN_CONTENT = expect(member=404, other=404, category=OK)
 HELD_ELSEWHERE = expect(member=403, other=404, category=404)
 #: Content in a staff-only category does not exist for anyone but staff.
 STAFF_CONTENT = expect(member=404, other=404, category=404)
+#: Admin pages that do not exist for anyone else (categories).
+ADMIN_PAGE = expect(member=404, other=404, category=404, moderator=404)
 
 
 @dataclass
@@ -124,6 +128,8 @@ def build_world() -> World:
     make_thread(held_category, title="Thread waiting for approval")
     moderation_posts.hide_post(SYSTEM, _loaded(hidden.id), reason="Hidden before the test.")
     staff_thread = make_thread(staff_only, title="Staff thread")
+    archived = make_category(name=f"Archived {n}", archived_at=utcnow())
+    spare = make_category(name=f"Spare {n}")
     target = silenced_member(name="Target Member")
     banned = make_user(name="Banned Member", banned_at=utcnow())
     word = moderation_words.add_watched_word(SYSTEM, phrase=f"spamword{n}", action="flag")
@@ -136,6 +142,7 @@ def build_world() -> World:
     held_item = db.session.scalars(held.order_by(ModerationItem.id.desc())).first()
     world.ids.update(
         category=home.id, other=other.id, elsewhere=elsewhere.id, thread=thread.id,
+        spare=spare.id, archived=archived.id,
         locked=locked.id, n=n,
         second=second.id, post=post.id, hidden=hidden.id, flag_item=flag_item.id,
         held_item=held_item.id, staff_thread=staff_thread.id, target=target.id,
@@ -253,6 +260,19 @@ ROUTES = [
     R("remove watched word", "POST", "/mod/watched-words/{word}/remove", STAFF),
     R("audit log", "GET", "/mod/audit/", STAFF),
     R("audit export", "GET", "/mod/audit/export.csv", STAFF),
+    # Categories (admins only)
+    R("categories", "GET", "/admin/categories", ADMIN_PAGE),
+    R("add category (form)", "GET", "/admin/categories/new", ADMIN_PAGE),
+    R("add category", "POST", "/admin/categories/new", ADMIN_PAGE, {"name": "Added {n}"}),
+    R("edit category (form)", "GET", "/admin/categories/{spare}/edit", ADMIN_PAGE),
+    R("edit category", "POST", "/admin/categories/{spare}/edit", ADMIN_PAGE,
+      {"name": "Renamed {n}", "slug": "renamed-{n}", "is_sensitive": "y"}),
+    R("move category", "POST", "/admin/categories/{spare}/move", ADMIN_PAGE,
+      {"direction": "up"}),
+    R("archive category", "POST", "/admin/categories/{spare}/archive", ADMIN_PAGE),
+    R("unarchive category", "POST", "/admin/categories/{archived}/unarchive", ADMIN_PAGE),
+    R("delete category (form)", "GET", "/admin/categories/{spare}/delete", ADMIN_PAGE),
+    R("delete category", "POST", "/admin/categories/{spare}/delete", ADMIN_PAGE),
     # The member's side
     R("report form", "GET", "/p/{post}/report", MEMBERS),
     R("report a post", "POST", "/p/{post}/report", MEMBERS, {"reason": "spam"}),
@@ -281,6 +301,9 @@ def snapshot() -> tuple:
         WatchedWord.action), rows(MemberSanction.id, MemberSanction.lifted_at),
         rows(MemberNote.id), rows(CategoryModerator.id), rows(ModerationMessage.id),
         rows(JoinRequest.id, JoinRequest.status), rows(AuditEntry.id, AuditEntry.action),
+        rows(Category.id, Category.name, Category.slug, Category.position, Category.archived_at,
+             Category.is_staff_only, Category.requires_approval, Category.requires_case_template,
+             Category.is_sensitive), rows(CategorySlug.id, CategorySlug.slug),
     )  # fmt: skip
 
 
@@ -347,6 +370,7 @@ MODERATION_BLUEPRINTS = {
     "mod_words",
     "mod_audit",
     "mod_reports",
+    "admin_categories",
 }
 
 

@@ -25,10 +25,17 @@ INVITED = User(id=6, role=Role.MEMBER, password_hash=None, display_name="I", ses
 
 
 def thread(
-    *, staff_only: bool = False, locked: bool = False, replies: int = 0, deleted=False
+    *,
+    staff_only: bool = False,
+    locked: bool = False,
+    replies: int = 0,
+    deleted=False,
+    archived: bool = False,
 ) -> Thread:
     t = Thread(id=10, author_id=MEMBER.id, is_locked=locked, reply_count=replies)
-    t.category = Category(id=20, is_staff_only=staff_only, slug="c")
+    t.category = Category(
+        id=20, is_staff_only=staff_only, slug="c", archived_at=utcnow() if archived else None
+    )
     t.deleted_at = utcnow() if deleted else None
     return t
 
@@ -49,6 +56,7 @@ VIEW_THREAD = [
     (MODERATOR, {"staff_only": True}, True),
     (ADMIN, {"staff_only": True}, True),
     (MEMBER, {"deleted": True}, False),
+    (MEMBER, {"archived": True}, True),
 ]
 
 
@@ -64,6 +72,10 @@ REPLY = [
     (MODERATOR, {"locked": True}, True),
     (MEMBER, {"staff_only": True}, False),
     (DEACTIVATED, {}, False),
+    # An archived category is read-only for everyone, staff included.
+    (MEMBER, {"archived": True}, False),
+    (MODERATOR, {"archived": True}, False),
+    (ADMIN, {"archived": True}, False),
 ]
 
 
@@ -82,6 +94,8 @@ EDIT = [
     (MODERATOR, {"locked": True}, True),
     (MEMBER, {"deleted": True}, False),
     (MEMBER, {"staff_only": True}, False),
+    (MEMBER, {"archived": True}, False),
+    (MODERATOR, {"archived": True}, True),
 ]
 
 
@@ -100,6 +114,8 @@ DELETE = [
     (MODERATOR, {"number": 1, "replies": 3}, True),
     (MEMBER, {"locked": True}, False),
     (MEMBER, {"deleted": True}, False),
+    (MEMBER, {"archived": True}, False),
+    (MODERATOR, {"archived": True}, True),
 ]
 
 
@@ -109,11 +125,27 @@ def test_who_may_delete_a_post(actor, kw, allowed):
 
 
 @pytest.mark.parametrize(
-    ("actor", "staff_only", "allowed"),
-    [(ANON, False, False), (MEMBER, False, True), (MEMBER, True, False), (MODERATOR, True, True)],
+    ("actor", "kw", "allowed"),
+    [
+        (ANON, {}, False),
+        (MEMBER, {}, True),
+        (MEMBER, {"is_staff_only": True}, False),
+        (MODERATOR, {"is_staff_only": True}, True),
+        (MEMBER, {"archived_at": utcnow()}, False),
+        (MODERATOR, {"archived_at": utcnow()}, False),
+        (ADMIN, {"archived_at": utcnow()}, False),
+    ],
 )
-def test_who_may_start_a_thread(actor, staff_only, allowed):
-    assert policy.can_create_thread(actor, Category(is_staff_only=staff_only)) is allowed
+def test_who_may_start_a_thread(actor, kw, allowed):
+    assert policy.can_create_thread(actor, Category(**kw)) is allowed
+
+
+@pytest.mark.parametrize(
+    ("actor", "allowed"),
+    [(ANON, False), (DEACTIVATED, False), (MEMBER, False), (MODERATOR, False), (ADMIN, True)],
+)
+def test_only_admins_keep_the_categories(actor, allowed):
+    assert policy.can_manage_categories(actor) is allowed
 
 
 def test_require_raises_forbidden():

@@ -17,6 +17,7 @@ from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Role
 from forum.policy import SYSTEM
+from forum.services.discussions import categories
 from forum.services.discussions import posting as discussions
 from forum.services.membership import accounts
 
@@ -39,6 +40,35 @@ def create_user(email: str, name: str, role: str, password_stdin: bool) -> None:
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Created {user.role} @{user.username} <{user.email}> (id {user.id}).")
+
+
+@forum_cli.command("create-category")
+@click.argument("name")
+@click.option("--slug", default="", help="Its address, /c/SLUG (default: made from the name).")
+@click.option("--description", default="", help="One or two sentences under the name.")
+@click.option("--staff-only", is_flag=True, help="Only moderators and admins see it.")
+@click.option("--requires-approval", is_flag=True, help="Hold new posts for approval.")
+@click.option("--case-template", is_flag=True, help="New threads use the case template.")
+@click.option("--sensitive", is_flag=True, help="No titles or post text in email.")
+def create_category(name: str, slug: str, description: str, **flags: bool) -> None:
+    """Add a category at the end of the list (admins also can, at /admin/categories)."""
+    details = categories.CategoryDetails(
+        name=name,
+        slug=slug,
+        description=description,
+        flags=categories.CategoryFlags(
+            is_staff_only=flags["staff_only"],
+            requires_approval=flags["requires_approval"],
+            requires_case_template=flags["case_template"],
+            is_sensitive=flags["sensitive"],
+        ),
+    )
+    try:
+        category = categories.create_category(SYSTEM, details)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Created the category {category.name} at /c/{category.slug} (id {category.id}).")
 
 
 @forum_cli.command("seed-demo")

@@ -3,7 +3,7 @@
 from forum.models.attachment import Attachment, StoredFile
 from forum.models.audit import AuditEntry
 from forum.models.base import Base, utcnow
-from forum.models.category import Category
+from forum.models.category import Category, CategorySlug
 from forum.models.confidentiality import (
     ConfidentialityIncident,
     ConfidentialityReview,
@@ -63,6 +63,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Category",
+    "CategorySlug",
     "Invitation",
     "JoinRequest",
     "JoinRequestStatus",

@@ -1,13 +1,13 @@
-"""Categories group threads; some are for staff only."""
+"""Categories group threads; some are for staff only, some archived (read-only)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.models.base import Base
+from forum.models.base import Base, utcnow
 
 
 class Category(Base):
@@ -26,6 +26,8 @@ class Category(Base):
     requires_case_template: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Peer support and the like: emails never carry its titles or post text.
     is_sensitive: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: Archived: read-only (no new threads or replies), listed apart, still readable.
+    archived_at: Mapped[datetime | None]
     # Denormalised by services so the home page is one query.
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
@@ -34,5 +36,22 @@ class Category(Base):
     last_thread_title: Mapped[str] = mapped_column(String(200), default="")
     last_poster_name: Mapped[str] = mapped_column(String(80), default="")
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
+
+
+class CategorySlug(Base):
+    """An address a category had before: ``/c/<slug>`` redirects to where it is now."""
+
+    __tablename__ = "category_slugs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

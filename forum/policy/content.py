@@ -1,5 +1,10 @@
 """Writing and answering: starting threads, replying, editing and deleting posts; solutions,
-helpful marks, bookmarks, revisions, tags and the case question template.
+helpful marks, bookmarks, revisions, tags and the case question template; and keeping the
+categories themselves.
+
+An archived category is read-only: nobody starts threads or replies there, and members no
+longer edit, delete, mark or tag what it holds; its moderators still moderate (edit, delete,
+hide, move, change a solution or tags), and everyone who could read it still can.
 """
 
 from __future__ import annotations
@@ -7,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from forum.models import Category, Post, Thread
-from forum.policy.actors import Actor, can_post, is_member, is_staff
+from forum.policy.actors import Actor, can_post, is_admin, is_member, is_staff
 from forum.policy.visibility import (
     can_moderate,
     can_view_category,
@@ -18,12 +23,20 @@ from forum.policy.visibility import (
 )
 
 
+def is_archived(category: Category) -> bool:
+    return category.archived_at is not None
+
+
 def can_create_thread(actor: Actor, category: Category) -> bool:
+    if is_archived(category):
+        return False
     return can_view_category(actor, category) and can_post(actor)
 
 
 def can_reply(actor: Actor, thread: Thread) -> bool:
     if not can_view_thread(actor, thread) or not can_post(actor):
+        return False
+    if is_archived(thread.category):
         return False
     if thread.is_locked or thread.hidden_at is not None:
         return can_moderate(actor, thread.category)
@@ -37,7 +50,7 @@ def can_edit_post(actor: Actor, post: Post, *, now: datetime | None = None) -> b
         return True
     if post.hidden_at is not None or not can_post(actor, now=now):
         return False  # hidden: moderators decide; silenced: cannot write
-    return is_post_author(actor, post) and not post.thread.is_locked
+    return is_post_author(actor, post) and _is_open(post.thread)
 
 
 def can_delete_post(actor: Actor, post: Post) -> bool:
@@ -48,7 +61,12 @@ def can_delete_post(actor: Actor, post: Post) -> bool:
         return True
     if post.post_number == 1 and thread.reply_count > 0:
         return False  # the replies would lose their question
-    return is_post_author(actor, post) and not thread.is_locked
+    return is_post_author(actor, post) and _is_open(thread)
+
+
+def _is_open(thread: Thread) -> bool:
+    """Neither locked nor in an archived category: its authors may still change it."""
+    return not thread.is_locked and not is_archived(thread.category)
 
 
 SOLVABLE_KINDS = frozenset({"question", "case"})
@@ -78,12 +96,16 @@ def can_change_solution(actor: Actor, thread: Thread) -> bool:
         return False
     if not is_solvable(thread):
         return False
-    return _is_thread_author(actor, thread) or can_moderate(actor, thread.category)
+    if can_moderate(actor, thread.category):
+        return True
+    return _is_thread_author(actor, thread) and not is_archived(thread.category)
 
 
 def can_mark_helpful(actor: Actor, post: Post) -> bool:
     """Members mark others' visible posts helpful (and take it back); never their own."""
     if not is_member(actor) or post.is_deleted or is_post_author(actor, post):
+        return False
+    if is_archived(post.thread.category):
         return False
     return is_public_post(post) and can_view_post(actor, post)
 
@@ -105,12 +127,13 @@ def can_tag_thread(actor: Actor, thread: Thread) -> bool:
         return False
     if can_moderate(actor, thread.category):
         return True
-    return _is_thread_author(actor, thread) and can_post(actor) and not thread.is_locked
+    return _is_thread_author(actor, thread) and can_post(actor) and _is_open(thread)
 
 
 def can_manage_tags(actor: Actor) -> bool:
     return is_staff(actor)
 
 
-def can_require_case_template(actor: Actor) -> bool:
-    return is_staff(actor)
+def can_manage_categories(actor: Actor) -> bool:
+    """Create, edit, order, archive and delete categories, and set their flags: admins."""
+    return is_admin(actor)

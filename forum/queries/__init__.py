@@ -10,8 +10,9 @@ from sqlalchemy.orm import contains_eager, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import NotFound
 
+from forum.errors import CategoryMoved
 from forum.extensions import db
-from forum.models import Category, Post, Thread, User
+from forum.models import Category, CategorySlug, Post, Thread, User
 from forum.paging import Page, offset_or_404
 from forum.policy import (
     ANONYMOUS,
@@ -41,10 +42,20 @@ def _categories_statement(shape: ActorSnapshot) -> Select[tuple[Category]]:
 
 
 _CATEGORY_BY_SLUG = select(Category).where(Category.slug == bindparam("slug"))
+_CATEGORY_BY_OLD_SLUG = (
+    select(Category)
+    .join(CategorySlug, CategorySlug.category_id == Category.id)
+    .where(CategorySlug.slug == bindparam("slug"))
+)
 
 
 def get_category_or_404(slug: str, actor: Actor) -> Category:
+    """The category at ``/c/<slug>``; at an address it had before, a redirect to its own."""
     category = db.session.scalar(_CATEGORY_BY_SLUG, {"slug": slug})
+    if category is None:
+        moved = db.session.scalar(_CATEGORY_BY_OLD_SLUG, {"slug": slug})
+        if moved is not None and can_view_category(actor, moved):
+            raise CategoryMoved(moved.slug)
     if category is None or not can_view_category(actor, category):
         raise NotFound("That category does not exist, or you cannot see it.")
     return category

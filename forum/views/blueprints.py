@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from forum.views import home, search
+from forum.views.admin import categories as admin_categories
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
 from forum.views.admin import tags as admin_tags
@@ -37,7 +38,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         # moderation
         queue, moderated_posts, moderated_threads, moderated_members, words, audit, reports,
         # answers
-        lists, answers, revisions, composer, admin_tags,
+        lists, answers, revisions, composer, admin_tags, admin_categories,
         # the library
         uploads, resources, admin_uploads,
         # notifications

@@ -47,7 +47,7 @@ def _form_showing(query: SearchQuery) -> SearchForm:
     """The controls as the search understood them (filters typed as text move into them)."""
     form = SearchForm(formdata=None)
     form.category.choices = [ANY_CATEGORY] + [
-        SelectChoice(category.slug, category.name)
+        SelectChoice(category.slug, category.name + (" (archived)" if category.archived_at else ""))
         for category in queries.visible_categories(current_user)
     ]
     form.q.data = query.words

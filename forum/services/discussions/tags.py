@@ -8,14 +8,8 @@ from sqlalchemy import delete, select
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import Category, Tag, Thread, ThreadTag
-from forum.policy import (
-    Actor,
-    can_manage_tags,
-    can_require_case_template,
-    can_tag_thread,
-    require,
-)
+from forum.models import Tag, Thread, ThreadTag
+from forum.policy import Actor, can_manage_tags, can_tag_thread, require
 from forum.services import audit
 from forum.services.notifications import inbox as notifications
 from forum.text.slugs import slugify
@@ -92,20 +86,3 @@ def set_thread_tags(actor: Actor, thread: Thread, tag_ids: Sequence[int]) -> lis
     db.session.flush()
     notifications.notify_tags_added(thread, [tag.id for tag in tags])
     return tags
-
-
-def require_case_template(actor: Actor, category: Category, required: bool) -> None:
-    """Make new threads in ``category`` use the case question template (or stop doing so)."""
-    require(can_require_case_template(actor))
-    if category.requires_case_template == required:
-        return
-    before = {"requires_case_template": category.requires_case_template}
-    category.requires_case_template = required
-    db.session.flush()
-    audit.record(
-        actor,
-        "category.case_template",
-        target=category,
-        before=before,
-        after={"requires_case_template": required},
-    )

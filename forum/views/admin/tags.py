@@ -1,15 +1,15 @@
-"""Staff pages for questions: the tag list and which categories require the case template.
+"""Staff pages for questions: the tag list (and the old address of the case template page,
+now a flag on each category's form).
 
 Staff only (404 for others), like the rest of ``/admin``.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from forum import queries
 from forum.extensions import db
 from forum.forms.answers import TagForm
 from forum.policy import can_view_staff_pages
@@ -80,17 +80,6 @@ def delete(tag_id: int) -> Response:
 
 
 @bp.get("/case-template")
-def case_template() -> str:
-    categories = queries.visible_categories(current_user)
-    return render_template("admin/tags/case_template.html", categories=categories)
-
-
-@bp.post("/case-template/<slug>")
-def set_case_template(slug: str) -> Response:
-    category = queries.get_category_or_404(slug, current_user)
-    required = request.form.get("required") == "1"
-    tags.require_case_template(current_user, category, required)
-    db.session.commit()
-    state = "now requires" if required else "no longer requires"
-    flash(f"{category.name} {state} the case question template.", "success")
-    return redirect(url_for("admin_tags.case_template"))
+def case_template() -> Response:
+    """The case template is a flag on each category's form now."""
+    return redirect(url_for("admin_categories.index"), 301)

@@ -18,6 +18,7 @@ from forum.queries import listings
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import bookmarks, helpful, solutions, tags
 from forum.text.quoting import quote_markdown
+from forum.views.discussions.categories import refuse_if_archived
 from forum.views.submission import save
 from forum.web.security import safe_next_url
 
@@ -160,6 +161,7 @@ def _id_arg(name: str) -> int | None:
 def compose_reply(thread_id: int) -> str:
     """A reply page that quotes a post or answers it (what the buttons do without JavaScript)."""
     thread = queries.get_thread_or_404(thread_id, current_user)
+    refuse_if_archived(thread.category)
     policy.require(policy.can_reply(current_user, thread))
     quoted_id, to_id = _id_arg("quote"), _id_arg("to")
     target_id = quoted_id or to_id

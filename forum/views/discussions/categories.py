@@ -47,6 +47,7 @@ def show(slug: str) -> str:
 @limiter.limit(posting_limit, methods=["POST"])
 def new_thread(slug: str) -> str | Response | tuple[str, int]:
     category = queries.get_category_or_404(slug, current_user)
+    refuse_if_archived(category)
     policy.require(policy.can_create_thread(current_user, category))
     form = _ask_form(category)
     started = attach_composer_file(form) and save(form, lambda: _start_thread(category, form))
@@ -64,6 +65,15 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     return render_template(
         "discussions/categories/new_thread.html", category=category, form=form
     ), status
+
+
+def refuse_if_archived(category: Category) -> None:
+    """Say plainly why nothing can be added (the policy refuses it anyway)."""
+    if policy.is_archived(category):
+        raise Forbidden(
+            f"“{category.name}” is archived: its threads can be read, but no new threads or "
+            "replies can be added."
+        )
 
 
 def _ask_form(category: Category) -> AskForm:

@@ -18,6 +18,7 @@ from forum.queries import moderation as moderation_reads
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import drafts, questions, reading
+from forum.views.discussions.categories import refuse_if_archived
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 from forum.web.limits import posting_limit
@@ -99,6 +100,7 @@ def show(thread_id: int, slug: str | None = None) -> str | Response:
 @limiter.limit(posting_limit)
 def reply(thread_id: int) -> Response | tuple[str, int]:
     thread = queries.get_thread_or_404(thread_id, current_user)
+    refuse_if_archived(thread.category)
     form = AnswerForm()
     posted = attach_composer_file(form) and save(form, lambda: _answer(thread, form))
     if posted:
