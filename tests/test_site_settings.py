@@ -185,3 +185,9 @@ def test_the_settings_are_read_once_then_served_from_the_copy(app, client, count
     assert len(reads) == 1
     assert not [s for s in warm.statements if "site_settings" in s]
     assert warm.count == cold.count - 1
+
+
+def test_the_description_stays_on_one_line(app, admin_client):
+    _save(admin_client, description="For the programme's GPs\r\nand its staff.")
+    page = admin_client.get("/").get_data(as_text=True)
+    assert "For the programme&#39;s GPs and its staff." in page

@@ -20,12 +20,14 @@ class SiteSettingsForm(FlaskForm):
         filters=[strip_whitespace],
         description="Shown at the top of every page, in page titles and in every email.",
     )  # fmt: skip
-    description = StringField(
+    # A text area, so the whole line can be read on a phone; line breaks become spaces.
+    description = TextAreaField(
         "One-line description",
         validators=[_within(200, "description"), NoControlCharacters()],
         filters=[strip_whitespace],
         description="Shown on the sign-in page and at the foot of every page. Up to 200 "
         "characters.",
+        render_kw={"rows": 2},
     )
     welcome = TextAreaField(
         "Welcome message on the home page",
