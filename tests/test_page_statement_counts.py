@@ -246,6 +246,9 @@ PAGES: dict[str, Visit] = {
     "admin_settings.page": Visit("/admin/settings/pages/privacy", ADMIN),
     "admin_settings.page[moderator]": Visit("/admin/settings/pages/privacy", MODERATOR),
     "admin_settings.version": Visit("/admin/settings/pages/privacy/versions/1", ADMIN, fixed=True),
+    "admin_settings.version[changes]": Visit(
+        "/admin/settings/pages/privacy/versions/2", MODERATOR, fixed=True
+    ),
     "pages.about": Visit("/about", ANONYMOUS, fixed=True),
     "pages.terms": Visit("/terms", MEMBER, fixed=True),
     "pages.privacy": Visit("/privacy", ANONYMOUS, fixed=True),

@@ -124,11 +124,15 @@ def page_versions(page: str) -> list[SitePageVersion]:
     return list(db.session.scalars(stmt))
 
 
-def get_page_version_or_404(page: str, version: int) -> SitePageVersion:
+def page_version(page: str, version: int) -> SitePageVersion | None:
     stmt = select(SitePageVersion).where(
         SitePageVersion.page == page, SitePageVersion.version == version
     )
-    found = db.session.scalars(stmt).first()
+    return db.session.scalars(stmt).first()
+
+
+def get_page_version_or_404(page: str, version: int) -> SitePageVersion:
+    found = page_version(page, version)
     if found is None:
         abort(404)
     return found

@@ -88,6 +88,17 @@ def test_an_admin_sets_up_the_site_and_a_visitor_reads_the_privacy_notice(
     assert_no_violations(page)
     _fits(page)
 
+    # Version 2 changes one thing; its page shows what changed, word by word.
+    page.get_by_role("link", name="Privacy notice: all versions").click()
+    text = page.get_by_label("Page text")
+    text.fill(text.input_value().replace("1 Example Road", "2 Example Road"))
+    page.get_by_role("button", name="Publish as version 2").click()
+    page.get_by_role("link", name="Version 2", exact=True).click()
+    expect(page.get_by_role("heading", name="Changes from version 1")).to_be_visible()
+    expect(page.locator("ins").filter(has_text="2")).to_have_count(1)
+    assert_no_violations(page)
+    _fits(page)
+
     # A visitor, not signed in, follows the join form's link.
     viewport = page.viewport_size
     visitor = playwright_browser.new_context(viewport=viewport, base_url=live_server.url)

@@ -11,6 +11,7 @@ from forum.policy import can_change_site_settings, can_view_site_page_history
 from forum.queries import site as site_reads
 from forum.services.site import pages as site_pages
 from forum.services.site import settings as site_settings
+from forum.text.revision_diff import diff_texts
 from forum.text.site_pages import DEFAULT_DESCRIPTION, DEFAULT_PAGES, DEFAULT_WELCOME, PAGE_TITLES
 from forum.views.submission import save
 
@@ -93,6 +94,7 @@ def page(page: str) -> str | Response | tuple[str, int]:
 def version(page: str, version: int) -> str:
     page = site_reads.page_or_404(page)
     shown = site_reads.get_page_version_or_404(page, version)
+    previous = site_reads.page_version(page, version - 1)
     return render_template(
         "admin/settings/version.html",
         page=page,
@@ -100,4 +102,5 @@ def version(page: str, version: int) -> str:
         shown=shown,
         body_html=site_reads.page_html(shown),
         latest=site_reads.current_page(page),
+        changes=diff_texts(previous.source, shown.source) if previous else None,
     )
