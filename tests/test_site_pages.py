@@ -149,3 +149,15 @@ def test_the_settings_page_lists_the_pages_and_their_versions(app, admin_client)
     page = admin_client.get("/admin/settings").get_data(as_text=True)
     assert "Version 1, published" in page
     assert page.count("Showing the default text") == 2  # about and terms
+
+
+def test_two_admins_publishing_at_once_do_not_lose_a_version(app, admin_client, monkeypatch):
+    """The second publish of the same version number is refused on the form, text kept."""
+    from forum.services.site import pages as site_pages
+
+    _publish(admin_client, PRIVACY_V1)
+    monkeypatch.setattr(site_pages, "_next_version", lambda page: 1)  # read before theirs
+    response = _publish(admin_client, PRIVACY_V2)
+    assert response.status_code == 422
+    assert "Another admin has just published this page" in response.get_data(as_text=True)
+    assert "Version two, with retention" in response.get_data(as_text=True)

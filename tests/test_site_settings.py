@@ -191,3 +191,20 @@ def test_the_description_stays_on_one_line(app, admin_client):
     _save(admin_client, description="For the programme's GPs\r\nand its staff.")
     page = admin_client.get("/").get_data(as_text=True)
     assert "For the programme&#39;s GPs and its staff." in page
+
+
+def test_two_first_saves_at_once_both_land_on_the_one_row(app, reload, monkeypatch):
+    site_settings.save_site_settings(SYSTEM, site_settings.SiteDetails(**GOOD))
+    reload()
+    real, calls = site_reads.settings_row, []
+
+    def read_before_the_first_committed():  # the second admin's first read: "no row yet"
+        calls.append(1)
+        return None if len(calls) == 1 else real()
+
+    monkeypatch.setattr(site_reads, "settings_row", read_before_the_first_committed)
+    details = site_settings.SiteDetails(**{**GOOD, "name": "Cancer Leads Forum"})
+    assert site_settings.save_site_settings(SYSTEM, details).name == "Cancer Leads Forum"
+    reload()
+    assert db.session.scalars(select(SiteSettings.name)).all() == ["Cancer Leads Forum"]
+    assert len(calls) == 2

@@ -101,11 +101,13 @@ the UK General Data Protection Regulation (UK GDPR) and the Data Protection Act 
 - **Your account**: your name, email address, role, the alliance and practice or organisation \
 you give, your job title and GMC number if you give them, and your profile (about you, \
 interests, declared conflicts of interest).
-- **What you write**: your posts, their earlier versions, files you upload, reports you make, \
-and your bookmarks, drafts and notification settings.
+- **What you write and do**: your posts, their earlier versions, files you upload, reports \
+you make, your bookmarks, drafts and notification settings, and which threads you have read \
+(to show you what is new).
 - **Security and records**: a hash of your password (never the password itself), two-factor \
-sign-in settings, when you signed in, the address your requests came from for a short time, \
-your acceptance of the confidentiality pledge, and a record of staff and moderation actions.
+sign-in settings, when you were last active, your acceptance of the confidentiality pledge, \
+and a record of staff and moderation actions with the network address they came from. Server \
+logs also hold network addresses for [fill in: how long logs are kept].
 - **Your request to join**, if you asked to join, including the reason you gave.
 
 The forum is not for patient data. If a post contains details that could identify a patient, \

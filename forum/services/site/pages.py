@@ -7,6 +7,7 @@ forum shows a page's default text (forum/text/site_pages.py) until its first ver
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from forum.errors import ServiceError
 from forum.extensions import db
@@ -54,7 +55,14 @@ def publish_page(actor: Actor, page: str, text: str, note: str = "") -> SitePage
         published_by_id=actor.id,
         published_by_name=getattr(actor, "display_name", ""),
     )
-    db.session.add(version)
+    try:
+        with db.session.begin_nested():
+            db.session.add(version)
+    except IntegrityError as error:  # another admin published this page in the same instant
+        message = (
+            "Another admin has just published this page: read their version, then publish again."
+        )
+        raise ServiceError(message, "text") from error
     audit.record(
         actor, "site.page.publish", after={"page": page, "version": version.version, "note": note}
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
 
 from forum.errors import ServiceError
 from forum.extensions import db
@@ -83,6 +84,17 @@ def _shown(row: SiteSettings) -> dict[str, object]:
     }
 
 
+def _first_row(name: str) -> SiteSettings:
+    """Make the one row; if another admin's first save made it a moment ago, use theirs."""
+    row = SiteSettings(id=site_reads.SETTINGS_ID, name=name)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        row = site_reads.settings_row()
+    return row
+
+
 def save_site_settings(actor: Actor, details: SiteDetails) -> SiteSettings:
     """Save the settings (making the one row on the first save), with an audit entry."""
     require(can_change_site_settings(actor))
@@ -91,12 +103,8 @@ def save_site_settings(actor: Actor, details: SiteDetails) -> SiteSettings:
         {"name": details.name, "description": details.description, "welcome": details.welcome}
     )
     row = site_reads.settings_row()
-    if row is None:
-        row = SiteSettings(id=site_reads.SETTINGS_ID)
-        db.session.add(row)
-        before = None
-    else:
-        before = _shown(row)
+    before = _shown(row) if row else None
+    row = row or _first_row(details.name)
     row.name, row.description = details.name, details.description
     row.welcome_source, row.welcome_html = details.welcome, markup.render_page(details.welcome)
     row.markup_version, row.contact_email = markup.MARKUP_VERSION, details.contact_email
