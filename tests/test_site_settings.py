@@ -208,3 +208,16 @@ def test_two_first_saves_at_once_both_land_on_the_one_row(app, reload, monkeypat
     reload()
     assert db.session.scalars(select(SiteSettings.name)).all() == ["Cancer Leads Forum"]
     assert len(calls) == 2
+
+
+def test_settings_cannot_carry_script(app, admin_client):
+    _save(
+        admin_client,
+        name="<script>alert(1)</script>",
+        description='"><img src=x onerror=alert(1)>',
+        welcome="<img src=x onerror=alert(1)> [click](javascript:alert(1))",
+    )
+    page = admin_client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'href="javascript:' not in page
