@@ -18,7 +18,11 @@ class Config:
     DATABASE_URL: str = ""
     REDIS_URL: str = ""
     BASE_URL: str = "http://127.0.0.1:5000"
+    #: The forum's name until an admin saves the site settings (/admin/settings), which win.
     SITE_NAME: str = "GP Cancer Leads Forum"
+    #: Seconds each process keeps the site settings before reading them again
+    #: (forum/queries/site.py): the longest a change takes to reach every worker.
+    SITE_SETTINGS_CACHE_SECONDS = 10
 
     #: ``hide_parameters``: an SQL error's message (which may be logged) never carries the
     #: values sent, such as a post's text.

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, event, inspect, make_url, text
 from forum import create_app
 from forum.database import write_intent
 from forum.extensions import db, limiter
+from forum.queries import site as site_reads
 from tests import corpus
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -211,10 +212,15 @@ class QueryCounter:
 
 @pytest.fixture
 def count_queries(app: Flask) -> Any:
-    """``with count_queries() as q: ...`` then ``q.count``: SQL statements sent meanwhile."""
+    """``with count_queries() as q: ...`` then ``q.count``: SQL statements sent meanwhile.
+
+    Counts are of a warm process: the site settings, which each process reads once and keeps
+    for a few seconds (forum/queries/site.py), are read before counting starts.
+    """
 
     @contextmanager
     def _count() -> Iterator[QueryCounter]:
+        site_reads.site_settings()
         counter = QueryCounter()
         event.listen(db.engine, "before_cursor_execute", counter)
         try:

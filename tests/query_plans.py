@@ -37,6 +37,8 @@ BOUNDED = {
     "categories": "a few dozen, set up by admins; listed whole on the home page",
     "tags": "a curated vocabulary, set up by admins; listed whole on the tags page",
     "pledge_versions": "one row per published wording of the confidentiality pledge",
+    "site_settings": "one row",
+    "site_page_versions": "one row per wording of the about, terms and privacy pages",
     "alembic_version": "one row",
 }
 

@@ -70,6 +70,7 @@ from forum.services.moderation import queue as moderation_queue
 from forum.services.moderation import threads as moderation_threads
 from forum.services.moderation import words as moderation_words
 from forum.services.notifications import subscriptions, unsubscribe
+from forum.services.site import pages as site_pages
 from forum.web.gates import forget_pledge_version
 from tests import upload_samples
 from tests.conftest import QueryCounter, app_on_empty_database
@@ -245,6 +246,17 @@ PAGES: dict[str, Visit] = {
     # Its picker of where the threads go lists every other category.
     "admin_categories.delete": Visit("/admin/categories/{category_id}/delete", ADMIN),
     "admin_uploads.index": Visit("/admin/uploads", MODERATOR, fixed=True),
+    # Site settings and the site's pages (one version of the privacy notice more each round)
+    "admin_settings.index": Visit("/admin/settings", ADMIN, fixed=True),
+    "admin_settings.page": Visit("/admin/settings/pages/privacy", ADMIN),
+    "admin_settings.page[moderator]": Visit("/admin/settings/pages/privacy", MODERATOR),
+    "admin_settings.version": Visit("/admin/settings/pages/privacy/versions/1", ADMIN, fixed=True),
+    "admin_settings.version[changes]": Visit(
+        "/admin/settings/pages/privacy/versions/2", MODERATOR, fixed=True
+    ),
+    "pages.about": Visit("/about", ANONYMOUS, fixed=True),
+    "pages.terms": Visit("/terms", MEMBER, fixed=True),
+    "pages.privacy": Visit("/privacy", ANONYMOUS, fixed=True),
 }
 # fmt: on
 
@@ -444,6 +456,7 @@ def build_world() -> World:
     )
     invitation_token = _invitation(admin, "first")[1]
     pledge.publish_pledge(admin, "I will never post anything that identifies a patient.")
+    site_pages.publish_page(admin, "privacy", "# Who we are\n\nThe programme team, version 1.")
     _commit()
 
     things.update(
@@ -590,6 +603,8 @@ def add_round(world: World, n: int) -> None:
         invitations.revoke_invitation(admin, invitation)
     _commit()
     uploaded_file(other, f"loose-{n}.pdf", upload_samples.pdf(f"Loose file {n}"))
+    site_pages.publish_page(admin, "privacy", f"# Who we are\n\nThe programme team, round {n}.")
+    _commit()
 
 
 def grow(world: World) -> None:
@@ -676,6 +691,7 @@ def sweep(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         # The current pledge version is cached for 30 seconds: long enough to lapse between a
         # warm-up visit and the counted one now and then. Publishing a version forgets it.
         patch.setattr("forum.web.gates.PLEDGE_CACHE_SECONDS", 3600)
+        app.config["SITE_SETTINGS_CACHE_SECONDS"] = 3600  # the same for the site settings
         world = build_world()
         clients = _clients(app, world)
         before = _measure(clients, world)

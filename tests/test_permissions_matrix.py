@@ -32,6 +32,8 @@ from forum.models import (
     ModerationMessage,
     Post,
     QueueClaim,
+    SitePageVersion,
+    SiteSettings,
     Thread,
     User,
     WatchedWord,
@@ -41,6 +43,7 @@ from forum.policy import SYSTEM
 from forum.services.membership import join_requests
 from forum.services.moderation import posts as moderation_posts
 from forum.services.moderation import words as moderation_words
+from forum.services.site import pages as site_pages
 from tests.factories import (
     make_admin,
     make_category,
@@ -98,8 +101,20 @@ HIDDEN_CONTENT = expect(member=404, other=404, category=OK)
 HELD_ELSEWHERE = expect(member=403, other=404, category=404)
 #: Content in a staff-only category does not exist for anyone but staff.
 STAFF_CONTENT = expect(member=404, other=404, category=404)
-#: Admin pages that do not exist for anyone else (categories).
+#: Staff pages under /admin: they do not exist for anyone but staff (or admins).
+STAFF_PAGE = STAFF_CONTENT
 ADMIN_PAGE = expect(member=404, other=404, category=404, moderator=404)
+#: What staff see but only admins do.
+ADMIN_ACTION = expect(member=404, other=404, category=404, moderator=403)
+#: The site's pages: everyone, signed in or not (a suspended member reads them signed out).
+PUBLIC = dict.fromkeys(ACTORS, OK)
+SETTINGS = {
+    "name": "Sarcoma Leads Network {n}",
+    "description": "For GP leads.",
+    "welcome": "Hello.",
+    "contact_email": "team{n}@example.nhs.uk",
+}
+PAGE_TEXT = {"text": "# Who we are\n\nThe programme team, version {n}.", "note": "New."}
 
 
 @dataclass
@@ -130,6 +145,7 @@ def build_world() -> World:
     staff_thread = make_thread(staff_only, title="Staff thread")
     archived = make_category(name=f"Archived {n}", archived_at=utcnow())
     spare = make_category(name=f"Spare {n}")
+    site_pages.publish_page(SYSTEM, "privacy", f"# Who we are\n\nThe programme team ({n}).")
     target = silenced_member(name="Target Member")
     banned = make_user(name="Banned Member", banned_at=utcnow())
     word = moderation_words.add_watched_word(SYSTEM, phrase=f"spamword{n}", action="flag")
@@ -278,6 +294,15 @@ ROUTES = [
     R("report a post", "POST", "/p/{post}/report", MEMBERS, {"reason": "spam"}),
     R("report a staff-only post", "GET", "/p/{staff_post}/report", STAFF_CONTENT),
     R("moderation messages", "GET", "/account/moderation", MEMBERS),
+    # Site settings and the site's pages
+    R("site settings", "GET", "/admin/settings", ADMIN_PAGE),
+    R("save site settings", "POST", "/admin/settings", ADMIN_PAGE, SETTINGS),
+    R("site page versions", "GET", "/admin/settings/pages/privacy", STAFF_PAGE),
+    R("publish a site page", "POST", "/admin/settings/pages/privacy", ADMIN_ACTION, PAGE_TEXT),
+    R("an earlier version", "GET", "/admin/settings/pages/privacy/versions/1", STAFF_PAGE),
+    R("about", "GET", "/about", PUBLIC),
+    R("terms of use", "GET", "/terms", PUBLIC),
+    R("privacy notice", "GET", "/privacy", PUBLIC),
 ]
 # fmt: on
 
@@ -304,6 +329,8 @@ def snapshot() -> tuple:
         rows(Category.id, Category.name, Category.slug, Category.position, Category.archived_at,
              Category.is_staff_only, Category.requires_approval, Category.requires_case_template,
              Category.is_sensitive), rows(CategorySlug.id, CategorySlug.slug),
+        rows(SiteSettings.id, SiteSettings.name, SiteSettings.contact_email),
+        rows(SitePageVersion.id, SitePageVersion.page, SitePageVersion.version),
     )  # fmt: skip
 
 
@@ -371,6 +398,9 @@ MODERATION_BLUEPRINTS = {
     "mod_audit",
     "mod_reports",
     "admin_categories",
+    # and the site's settings and pages
+    "admin_settings",
+    "pages",
 }
 
 

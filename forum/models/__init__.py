@@ -42,6 +42,7 @@ from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.post import Post, PostRevision
 from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
 from forum.models.security import PledgeAcceptance, PledgeVersion, RecoveryCode
+from forum.models.site import SitePageVersion, SiteSettings
 from forum.models.tag import Tag, ThreadTag
 from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
@@ -108,4 +109,7 @@ __all__ = [
     "ConfidentialityReview",
     "PostFinding",
     "ReviewOutcome",
+    # Site settings and the site's pages
+    "SitePageVersion",
+    "SiteSettings",
 ]

@@ -75,6 +75,7 @@ from forum.policy.moderation import (
     can_view_member_record,
     can_warn_member,
 )
+from forum.policy.site import can_change_site_settings, can_view_site_page_history
 from forum.policy.visibility import (
     can_access_moderation,
     can_be_notified_about,
@@ -105,6 +106,7 @@ __all__ = [
     "can_assign_category_moderators",
     "can_be_notified_about",
     "can_bookmark",
+    "can_change_site_settings",
     "can_change_solution",
     "can_create_thread",
     "can_delete_post",
@@ -145,6 +147,7 @@ __all__ = [
     "can_view_post",
     "can_view_resource",
     "can_view_revisions",
+    "can_view_site_page_history",
     "can_view_staff_pages",
     "can_view_thread",
     "can_warn_member",

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import OutboxMessage, utcnow
+from forum.queries import site as site_reads
 
 #: Set on the session when mail is queued; ``forum/jobs/mail.py`` looks at it after the commit.
 QUEUED_FLAG = "forum.mail_queued"
@@ -35,7 +36,13 @@ def queue_email(
         select(func.count()).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
         return None
-    context.update(subject=subject, site_name=current_app.config["SITE_NAME"])
+    site = site_reads.site_settings()
+    context.update(
+        subject=subject,
+        site_name=site.name,
+        site_description=site.description,
+        site_contact=site.contact_email,
+    )
     message = OutboxMessage(
         to_address=to,
         subject=subject[:300],

@@ -53,6 +53,7 @@ _VALUE_RULES: Mapping[tuple[str, str], Callable[[str], bool]] = {
     ("th", "align"): _ALIGNMENTS.__contains__,
     ("td", "align"): _ALIGNMENTS.__contains__,
 }
+_PAGE_HEADINGS = re.compile(r"<(/?)h([3-6])>")
 _HEADING_TAGS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 # Characters around "@" that mean "e-mail address" or "longer word", not a mention.
 _MENTION = re.compile(rf"(?<![\w.+!#$%&'*/=?^`{{|}}~@-])@({USERNAME_PATTERN})(?![\w@-])")
@@ -315,6 +316,13 @@ def render(source: str) -> str:
     """Render Markdown source to HTML that is safe to mark as safe in templates."""
     tokens = _MARKDOWN.parse(_normalise_source(source))
     return _NH3.clean("".join(_bleach_run(tokens)))
+
+
+def render_page(source: str) -> str:
+    """``render`` for a site page or message placed right under a page's h1: headings one
+    level up, so ``#`` is h2. Safe on the sanitised output: its headings carry no attributes,
+    and no text in it can hold a literal tag."""
+    return _PAGE_HEADINGS.sub(lambda m: f"<{m[1]}h{int(m[2]) - 1}>", render(source))
 
 
 def extract_mentions(source: str) -> list[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from forum.views import home, search
+from forum.views import home, pages, search
 from forum.views.admin import categories as admin_categories
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
+from forum.views.admin import settings as admin_settings
 from forum.views.admin import tags as admin_tags
 from forum.views.admin import uploads as admin_uploads
 from forum.views.confidentiality import check, review
@@ -45,5 +46,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         inbox, settings,
         # the confidentiality guard
         check, review,
+        # site settings and the site's pages
+        pages, admin_settings,
     )
 )  # fmt: skip

@@ -21,7 +21,7 @@ from forum.services.membership import pledge
 
 STAFF_PREFIXES = ("/mod/", "/admin/")
 #: Blueprints a member may use before accepting the pledge.
-PLEDGE_FREE_BLUEPRINTS = {"account", "two_factor", "passwords", "join"}
+PLEDGE_FREE_BLUEPRINTS = {"account", "two_factor", "passwords", "join", "pages"}
 PLEDGE_FREE_ENDPOINTS = {
     "static",
     "auth.login",

@@ -7,6 +7,7 @@ from flask import Flask
 from forum import policy
 from forum.cards import threads as thread_cards
 from forum.cards.times import time_tag, timeago
+from forum.queries import site as site_reads
 
 
 def register(app: Flask) -> None:
@@ -14,6 +15,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["time_tag"] = time_tag
     app.jinja_env.globals["thread_rows"] = thread_cards.rows
     app.jinja_env.globals["policy"] = policy
-    app.jinja_env.globals["site_name"] = lambda: app.config["SITE_NAME"]
+    # The site's settings, cached per process (forum/queries/site.py).
+    app.jinja_env.globals["site_name"] = site_reads.site_name
+    app.jinja_env.globals["site_settings"] = site_reads.site_settings
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

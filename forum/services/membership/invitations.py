@@ -16,6 +16,7 @@ from forum.extensions import db
 from forum.links import external_url
 from forum.models import Invitation, Role, User, utcnow
 from forum.policy import Actor, can_invite, require
+from forum.queries import site as site_reads
 from forum.services import audit
 from forum.services.mail import queue_email
 from forum.services.membership.accounts import add_account, email_in_use, normalise_email
@@ -93,7 +94,7 @@ def invite_member(
 def _send(invitation: Invitation, link: str, actor: Actor) -> None:
     queue_email(
         invitation.email,
-        f"You're invited to join the {current_app.config['SITE_NAME']}",
+        f"You're invited to join the {site_reads.site_name()}",
         "invitation",
         invitation=invitation,
         inviter=actor.display_name if actor.id is not None else "The programme team",

@@ -16,6 +16,7 @@ from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import RecoveryCode, User, utcnow
 from forum.policy import Actor, can_manage_own_account, is_admin, is_staff, require
+from forum.queries import site as site_reads
 from forum.services import audit
 from forum.services.membership.passwords import verify_password
 
@@ -28,7 +29,7 @@ def new_secret() -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    issuer = current_app.config["SITE_NAME"]
+    issuer = site_reads.site_name()
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 

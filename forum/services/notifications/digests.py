@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Row, Select, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +33,7 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import can_view_category, is_member, visible_threads_clause
+from forum.queries import site as site_reads
 from forum.services.mail import queue_email
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import unsubscribe
@@ -143,7 +143,7 @@ def _subject(kind: str, content: DigestContent) -> str:
         _count(len(content.helpful), "helpful reply", "helpful replies"),
     ]
     summary = ", ".join(p for p in parts if p)
-    return f"Your {kind} digest from {current_app.config['SITE_NAME']}: {summary}"
+    return f"Your {kind} digest from {site_reads.site_name()}: {summary}"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -30,6 +30,7 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import can_be_notified_about, is_member
+from forum.queries import site as site_reads
 from forum.services.mail import queue_email
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import subscriptions, unsubscribe
@@ -149,7 +150,7 @@ def _claim(notifications: Sequence[Notification], now: datetime) -> list[Notific
 
 def _queue(user: User, claimed: list[Notification]) -> OutboxMessage | None:
     items = [email_item(n) for n in claimed]
-    site_name = current_app.config["SITE_NAME"]
+    site_name = site_reads.site_name()
     subject = notification_text.subject_for([item.headline for item in items], site_name)
     message = queue_email(
         user.email,
