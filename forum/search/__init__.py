@@ -356,6 +356,12 @@ def built_afterwards() -> Iterator[None]:
     backend().rebuild(connection, lambda _n: None)
 
 
+def compact() -> None:
+    """After text is rewritten to forget it (a redaction, a member who left): leave none of
+    the old words in the index's own tables."""
+    backend().compact(db.session.connection())
+
+
 def index_size() -> int | None:
     """Bytes the index takes on disk, where the database can tell."""
     return backend().index_size(db.session.connection())
