@@ -136,7 +136,11 @@ def _lookups(query: SearchQuery, actor: Actor) -> dict[str, tuple[str | None, An
                 Category.slug == query.category, visible_categories_clause(actor)
             ),
         ),
-        "author_id": (query.author, select(User.id).where(User.username == query.author)),
+        "author_id": (
+            query.author,
+            # A former member's posts are not listed together by their old handle.
+            select(User.id).where(User.username == query.author, User.anonymised_at.is_(None)),
+        ),
         "tag_id": (query.tag, select(Tag.id).where(Tag.slug == query.tag)),
     }
 

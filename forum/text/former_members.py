@@ -103,8 +103,11 @@ class NameScrubber:
         return name.sub(FORMER_MEMBER, text) if name is not None else text
 
     def sub_json(self, value: Any) -> Any:
-        """A copy of a JSON value with every string in it scrubbed."""
+        """A copy of a JSON value with every string in it scrubbed (a string that is the
+        username, as a profile edit's record keeps it, too)."""
         if isinstance(value, str):
+            if value.strip().lower() == self.identity.username.lower():
+                return FORMER_MEMBER_HANDLE
             return self.sub(value)
         if isinstance(value, list):
             return [self.sub_json(item) for item in value]
