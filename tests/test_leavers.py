@@ -320,3 +320,47 @@ def test_the_audit_log_keeps_the_name_until_its_time_is_up(app, client):
     )
     assert {"account.delete", "audit.names_forgotten", "account.export"} <= set(actions)
     assert run_worker(app, utcnow() + timedelta(days=days + 2))["leavers"] == 0
+
+
+def test_a_moderator_who_leaves_leaves_only_the_audit_trail(app):
+    from forum.services.moderation import decisions, words
+    from forum.services.moderation import members as moderation_members
+    from tests.factories import make_moderator, reported_post
+
+    moderator = make_moderator(name=NAME, email=EMAIL, username=USERNAME)
+    member = make_user(name="Dr Asha Patel")
+    thread = make_thread(author=member, body="Try the new pathway.")
+    item = reported_post(queries.get_post_or_404(_first_post_id(thread), SYSTEM))
+    from forum.queries.moderation import get_item_or_404
+
+    item = get_item_or_404(item.id, moderator)
+    decisions.resolve_reports(moderator, item, outcome="dismissed", reason="Seen, fine.")
+    moderation_members.warn_member(moderator, member, reason="Please be kinder.")
+    moderation_members.silence_member(
+        moderator, member, until=utcnow() + timedelta(days=1), reason="A cooling-off day"
+    )
+    moderation_members.lift_sanction(moderator, member, "silence")
+    moderation_members.add_member_note(moderator, member, body=f"Spoke to her. {NAME}")
+    words.add_watched_word(moderator, phrase="miracle cure", action="flag")
+    db.session.commit()
+    assert {
+        ("moderation_items", "resolved_by_name"),
+        ("member_sanctions", "created_by_name"),
+        ("member_sanctions", "lifted_by_name"),
+        ("member_notes", "author_name"),
+        ("member_notes", "body"),
+        ("watched_words", "created_by_name"),
+    } <= _holding("quillfeather")
+
+    _delete_account(app, moderator)
+
+    for trace in TRACES:
+        assert _holding(trace) <= KEPT, trace
+    assert ("audit_entries", "actor_name") in _holding(NAME)  # who did what, for a while
+
+
+def test_the_account_page_says_how_long_the_audit_log_keeps_the_name(app, client):
+    sign_in(client, make_user())
+    assert "for 2 years" in client.get("/account/data").get_data(as_text=True)
+    app.config["LEAVER_AUDIT_DAYS"] = 90
+    assert "for 90 days" in client.get("/account/data").get_data(as_text=True)
