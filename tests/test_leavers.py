@@ -364,3 +364,18 @@ def test_the_account_page_says_how_long_the_audit_log_keeps_the_name(app, client
     assert "for 2 years" in client.get("/account/data").get_data(as_text=True)
     app.config["LEAVER_AUDIT_DAYS"] = 90
     assert "for 90 days" in client.get("/account/data").get_data(as_text=True)
+
+
+def test_a_name_changed_before_leaving_goes_too(app, client):
+    leaver = make_user(name="Dr Zeb Quillfeather-Old")
+    thread = make_thread(author=make_user())
+    make_reply(thread, author=leaver, body="The last word, under my old name.")
+    sign_in(client, leaver)
+    profile = {"display_name": NAME, "username": USERNAME, "job_title": "GP"}
+    assert client.post("/account/profile", data=profile).status_code == 302
+    db.session.commit()
+    assert ("threads", "last_poster_name") in _holding("Quillfeather-Old")
+
+    _delete_account(app, leaver)
+
+    assert _holding("quillfeather") <= KEPT

@@ -164,17 +164,29 @@ def _set(model: Any, where: ColumnElement[bool], **values: Any) -> int:
 
 
 def _forget_latest_poster(user: User) -> int:
-    """Threads and categories whose latest post is the member's show "Former member"."""
+    """Threads and categories whose latest post is the member's show "Former member" (found
+    by the name shown, and by the latest visible post, under whatever name it was written)."""
     theirs = select(Post.thread_id).where(Post.author_id == user.id)
-    name = user.display_name
-    threads = _set(
-        Thread,
-        (Thread.last_poster_name == name) & Thread.id.in_(theirs),
-        last_poster_name=FORMER_MEMBER,
+    latest_author = (
+        select(Post.author_id)
+        .where(
+            Post.thread_id == Thread.id,
+            Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
+            Post.held_at.is_(None),
+        )
+        .order_by(Post.post_number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    shown = (Thread.last_poster_name == user.display_name) | (latest_author == user.id)
+    threads = _set(Thread, Thread.id.in_(theirs) & shown, last_poster_name=FORMER_MEMBER)
+    forgotten = select(Thread.id).where(
+        Thread.id.in_(theirs), Thread.last_poster_name == FORMER_MEMBER
     )
     categories = _set(
         Category,
-        (Category.last_poster_name == name) & Category.last_thread_id.in_(theirs),
+        Category.last_thread_id.in_(forgotten) & (Category.last_poster_name != FORMER_MEMBER),
         last_poster_name=FORMER_MEMBER,
     )
     return threads + categories
