@@ -27,6 +27,11 @@ _QUOTE_ESCAPED = re.compile(r"([\\`*_\[\]<>])")
 _NOT_BEFORE_MENTION = r"(?<![\w.+!#$%&'*/=?^`{|}~@-])"
 
 
+def former_address(user_id: int) -> str:
+    """The address a deleted account keeps: unique, and never delivered (``.invalid``)."""
+    return f"former-{user_id}@deleted.invalid"
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who left, as they were known."""

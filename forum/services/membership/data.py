@@ -32,7 +32,7 @@ from forum.policy import Actor, can_manage_own_account, require
 from forum.services import audit
 from forum.services.membership import leaving
 from forum.services.membership.passwords import verify_password
-from forum.text.former_members import FORMER_MEMBER
+from forum.text.former_members import FORMER_MEMBER, former_address
 
 PROFILE_COLUMNS = (
     "id", "email", "username", "display_name", "role", "job_title", "organisation", "alliance",
@@ -185,7 +185,7 @@ def anonymise(user: User) -> None:
     leaving.forget_member(user)
     _forget_invitations(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    user.email = f"former-{user.id}@deleted.invalid"
+    user.email = former_address(user.id)
     user.username, user.display_name = f"former_{user.id}", FORMER_MEMBER
     for name in ("job_title", "organisation", "alliance", "bio", "interests"):
         setattr(user, name, "")
@@ -201,7 +201,7 @@ def _forget_invitations(user: User) -> None:
         db.session.execute(
             update(model)
             .where((model.user_id == user.id) | (model.email == user.email))
-            .values(email=f"former-{user.id}@deleted.invalid", display_name=FORMER_MEMBER)
+            .values(email=former_address(user.id), display_name=FORMER_MEMBER)
             .execution_options(synchronize_session=False)
         )
     db.session.execute(

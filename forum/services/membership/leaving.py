@@ -57,7 +57,7 @@ from forum.models import (
 from forum.services import audit
 from forum.services.notifications import inbox
 from forum.text import markup
-from forum.text.former_members import FORMER_MEMBER, Identity, NameScrubber
+from forum.text.former_members import FORMER_MEMBER, Identity, NameScrubber, former_address
 from forum.text.slugs import slugify
 
 #: Names copied beside the id of whom they name: (model, name column, id column).
@@ -287,8 +287,7 @@ def _forget_emails(user: User, scrubber: NameScrubber) -> int:
         outbox.status == OutboxStatus.QUEUED, _mentioning(texts, scrubber)
     )
     withdrawn = inbox.withdraw_emails(db.session.execute(unsent).all())
-    address = f"former-{user.id}@deleted.invalid"
-    _set(outbox, to_them, to_address=address)
+    _set(outbox, to_them, to_address=former_address(user.id))
     place = Written(outbox, ("subject", "text_body", "html_body"))
     return withdrawn + _rewrite(place, scrubber)
 
