@@ -86,7 +86,8 @@ class NameScrubber:
 
     def needles(self) -> list[str]:
         """Lower-cased texts one of which any copy contains, to find candidate rows in SQL."""
-        found = {self.identity.username.lower(), self.identity.email.lower()}
+        user = self.identity.username.lower()
+        found = {f"@{user}", f"/u/{user}", self.identity.email.lower()}
         found |= {form.lower() for form in _written(self.identity.display_name.strip())}
         return sorted(value for value in found if value)
 
