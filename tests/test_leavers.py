@@ -379,3 +379,41 @@ def test_a_name_changed_before_leaving_goes_too(app, client):
     _delete_account(app, leaver)
 
     assert _holding("quillfeather") <= KEPT
+
+
+def test_an_admin_can_delete_an_account_for_its_member(app):
+    from tests.factories import make_admin
+
+    admin_client = app.test_client()
+    sign_in(admin_client, make_admin())
+    leaver = make_user(name=NAME, email=EMAIL, username=USERNAME)
+    thread = make_thread(author=leaver, title="Question", body="Asked before leaving.")
+    make_reply(thread, author=make_user(), body=f"Good question, @{USERNAME}.")
+    page = admin_client.get(f"/admin/members/{leaver.id}").get_data(as_text=True)
+    assert "Delete their account and forget their name" in page
+
+    done = admin_client.post(
+        f"/admin/members/{leaver.id}/delete", data={"reason": "Asked by email"}
+    )
+    assert done.status_code == 302
+    db.session.commit()
+    for trace in TRACES:
+        assert _holding(trace) <= KEPT, trace
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "account.delete")
+    ).one()
+    assert (entry.before["username"], entry.reason) == (USERNAME, "Asked by email")
+    assert entry.actor_id != leaver.id
+    again = admin_client.post(f"/admin/members/{leaver.id}/delete", data={"reason": ""})
+    assert again.status_code == 422 and "deleted already" in again.get_data(as_text=True)
+
+
+def test_a_moderator_cannot_delete_an_account(app, client):
+    from tests.factories import make_moderator
+
+    moderator = make_moderator()
+    member = make_user(name=NAME, email=EMAIL, username=USERNAME)
+    sign_in(client, moderator)
+    assert client.post(f"/admin/members/{member.id}/delete", data={}).status_code == 403
+    db.session.commit()
+    assert db.session.get(User, member.id).anonymised_at is None

@@ -1,4 +1,5 @@
-"""Staff pages for members (role, deactivation, two-factor reset, purge) and the pledge."""
+"""Staff pages for members (role, deactivation, two-factor reset, deletion, purge) and the
+pledge."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ STATES = {
     "active": "Active",
     "waiting": "Waiting to choose a password",
     "deactivated": "Deactivated",
-    "deleted": "Deleted by the member",
+    "deleted": "Deleted",
 }
 ROLES = ("member", "moderator", "admin")
 
@@ -108,6 +109,20 @@ def reset_two_factor(user_id: int) -> Response | tuple[str, int]:
             user,
             f"Two-factor sign-in is off for {user.display_name}; they set it up again next time.",
         )
+    return _member_page(user, 422, reason_form=form)
+
+
+@bp.post("/members/<id:user_id>/delete")
+def delete_account(user_id: int) -> Response | tuple[str, int]:
+    user = member_queries.get_member_or_404(user_id)
+    form = ReasonForm()
+    if save(
+        form,
+        lambda: member_admin.delete_member_account(
+            current_user, user, reason=form.reason.data or ""
+        ),
+    ):
+        return _done(user, "The account is deleted, and the member's name with it.")
     return _member_page(user, 422, reason_form=form)
 
 
