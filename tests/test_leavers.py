@@ -4,6 +4,7 @@ columns kept on purpose, and no page a member can reach shows them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,17 @@ from sqlalchemy import JSON, String, Text, cast, func, select, text
 from forum import queries, search
 from forum.extensions import db
 from forum.jobs.notifications import send_digests, send_notification_emails
-from forum.models import AuditEntry, OutboxMessage, Post, User, WatchLevel, utcnow
+from forum.models import (
+    AuditEntry,
+    Category,
+    OutboxMessage,
+    Post,
+    Resource,
+    Thread,
+    User,
+    WatchLevel,
+    utcnow,
+)
 from forum.policy import SYSTEM
 from forum.services.discussions import drafts
 from forum.services.discussions import posting as discussions
@@ -115,8 +126,20 @@ def _in_search_index(trace: str) -> set[tuple[str, str]]:
 # The member's life on the forum --------------------------------------------------------------
 
 
-def _busy_member_leaves(app, smtp_server):
-    """Everything the issue lists; returns the people and places to look at afterwards."""
+@dataclass
+class Forum:
+    """The people and places to look at after the leaver has gone."""
+
+    leaver: User
+    reader: User
+    started: Thread
+    asked: Thread
+    resource: Resource
+    category: Category
+
+
+def _busy_member_leaves(app, smtp_server) -> Forum:
+    """Everything the issue lists, short of deleting the account."""
     smtp_server.configure(app)
     app.config["MAIL_DELIVERY"] = "worker"
     leaver = make_user(name=NAME, email=EMAIL, username=USERNAME)
@@ -130,7 +153,7 @@ def _busy_member_leaves(app, smtp_server):
         general,
         author=leaver,
         title="Safety-netting after a normal FIT",
-        body="How do you safety-net after a normal FIT? Ask @asha too.",
+        body=f"How do you safety-net after a normal FIT? Ask @{asha.username} too.",
     )
     opening = queries.get_post_or_404(_first_post_id(started), SYSTEM)
     quoting = make_reply(
@@ -147,7 +170,7 @@ def _busy_member_leaves(app, smtp_server):
     )
     db.session.commit()
     asked = make_thread(screening, author=asha, title=f"A question for {NAME}")
-    last = make_reply(asked, author=leaver, body="My answer: repeat the FIT.")
+    make_reply(asked, author=leaver, body="My answer: repeat the FIT.")
     flags.flag_post(
         leaver, queries.get_post_or_404(quoting.id, SYSTEM), reason="other", note="Please check"
     )
@@ -173,7 +196,7 @@ def _busy_member_leaves(app, smtp_server):
     digests = select(func.count()).where(OutboxMessage.dedupe_key.startswith("digest:"))
     assert db.session.scalar(digests.where(OutboxMessage.status == "queued"))
     assert search.search_posts(f"author:{USERNAME}", SYSTEM).total > 0
-    return leaver, asha, bob, started, asked, last, resource, general
+    return Forum(leaver, asha, started, asked, resource, general)
 
 
 def _first_post_id(thread) -> int:
@@ -193,9 +216,7 @@ def _delete_account(app, leaver) -> None:
 
 
 def test_a_deleted_member_leaves_no_name_behind(app, smtp_server):
-    leaver, asha, bob, started, asked, last, resource, general = _busy_member_leaves(
-        app, smtp_server
-    )
+    leaver = _busy_member_leaves(app, smtp_server).leaver
     before = set().union(*(_holding(trace) for trace in TRACES))
     assert {
         ("posts", "body_source"),
@@ -225,23 +246,21 @@ def test_a_deleted_member_leaves_no_name_behind(app, smtp_server):
 
 
 def test_pages_a_member_reaches_show_no_trace(app, smtp_server):
-    leaver, asha, bob, started, asked, last, resource, general = _busy_member_leaves(
-        app, smtp_server
-    )
-    _delete_account(app, leaver)
+    forum = _busy_member_leaves(app, smtp_server)
+    _delete_account(app, forum.leaver)
     reader = app.test_client()
-    sign_in(reader, asha)
+    sign_in(reader, forum.reader)
     pages = [
         "/",
-        f"/t/{started.id}",
-        f"/t/{asked.id}",
-        f"/c/{general.slug}",
+        f"/t/{forum.started.id}",
+        f"/t/{forum.asked.id}",
+        f"/c/{forum.category.slug}",
         "/latest",
         "/notifications",
         "/search?q=safety",
         "/members",
         "/library/",
-        f"/library/{resource.id}",
+        f"/library/{forum.resource.id}",
     ]
     for path in pages:
         response = reader.get(path, follow_redirects=True)
@@ -249,7 +268,8 @@ def test_pages_a_member_reaches_show_no_trace(app, smtp_server):
         page = response.get_data(as_text=True).lower()
         for trace in TRACES:
             assert trace.lower() not in page, (path, trace)
-    thread_page = reader.get(f"/t/{started.id}").get_data(as_text=True)
+    assert "Former member" in reader.get("/notifications").get_data(as_text=True)
+    thread_page = reader.get(f"/t/{forum.started.id}").get_data(as_text=True)
     assert "Former member" in thread_page and "@former-member" in thread_page
     assert 'href="/u/former-member"' not in thread_page
     assert reader.get(f"/u/{USERNAME}").status_code == 404
