@@ -245,6 +245,22 @@ def test_a_deleted_member_leaves_no_name_behind(app, smtp_server):
     assert (former.display_name, former.anonymised_at is not None) == ("Former member", True)
 
 
+def test_withdrawn_email_goes_out_again_naming_a_former_member(app, smtp_server):
+    forum = _busy_member_leaves(app, smtp_server)
+    queued = select(OutboxMessage).where(OutboxMessage.status == "queued")
+    before = {m.to_address for m in db.session.scalars(queued)}
+    _delete_account(app, forum.leaver)
+    assert db.session.scalars(queued).all() == []  # every queued email named the leaver
+
+    with app.app_context():
+        send_notification_emails(later(60))
+        send_digests(later(60 * 24))
+    db.session.commit()
+    again = db.session.scalars(queued).all()
+    assert again and {m.to_address for m in again} == before - {EMAIL}
+    assert all("Former member" in m.text_body and "Quillfeather" not in m.text_body for m in again)
+
+
 def test_pages_a_member_reaches_show_no_trace(app, smtp_server):
     forum = _busy_member_leaves(app, smtp_server)
     _delete_account(app, forum.leaver)
