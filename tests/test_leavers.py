@@ -453,3 +453,13 @@ def test_a_moderator_cannot_delete_an_account(app, client):
     assert client.post(f"/admin/members/{member.id}/delete", data={}).status_code == 403
     db.session.commit()
     assert db.session.get(User, member.id).anonymised_at is None
+
+
+def test_a_name_is_found_as_email_bodies_escape_it():
+    niamh = NameScrubber(Identity("Dr Niamh O'Brien", "niamh", "niamh@example.org"))
+    assert niamh.sub("<p>Dr Niamh O&#39;Brien replied</p>") == "<p>Former member replied</p>"
+    assert niamh.sub("Dr Niamh O&#x27;Brien replied") == "Former member replied"
+    assert niamh.sub_json({"display_name": "Dr Niamh O'Brien", "username": "niamh"}) == {
+        "display_name": "Former member",
+        "username": "former-member",
+    }
