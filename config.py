@@ -81,6 +81,9 @@ class Config:
     EMAIL_DELAY_MINUTES = 10
     #: Moderation: hold a new member's first N posts for a moderator's approval (0: none).
     MODERATION_HOLD_FIRST_POSTS = 0
+    #: Days the audit log keeps a deleted member's name, username and address (who did what,
+    #: for complaints and incident reviews); then the worker replaces them.
+    LEAVER_AUDIT_DAYS = 730
     STAFF_2FA_REQUIRED = True
     #: Port 465 style implicit TLS (MAIL_USE_TLS is STARTTLS).
     MAIL_USE_SSL = False

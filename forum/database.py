@@ -9,6 +9,8 @@ import fcntl
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
@@ -42,6 +44,20 @@ def ping(session: Session) -> None:
 WROTE = "forum_transaction_wrote"
 _QUERY = re.compile(r"\s*(SELECT|WITH|EXPLAIN)\b", re.IGNORECASE)
 _CHANGE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|ANALYZE)\b", re.IGNORECASE)
+
+
+@contextmanager
+def overwriting_freed_space(session: Session) -> Iterator[None]:
+    """SQLite: zero freed space while text is rewritten to forget it, so no old copy of a
+    page keeps the text in the database file (PostgreSQL's VACUUM reclaims dead rows)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        session.execute(text("PRAGMA secure_delete = ON"))
+    try:
+        yield
+    finally:
+        if sqlite:
+            session.execute(text("PRAGMA secure_delete = OFF"))
 
 
 @lru_cache(maxsize=1024)

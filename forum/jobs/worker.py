@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from forum.jobs.mail import deliver_due
+from forum.jobs.membership import forget_leavers
 from forum.jobs.notifications import send_digests, send_notification_emails
 from forum.models import utcnow
 
@@ -26,6 +27,7 @@ JOBS: dict[str, Callable[[datetime], int]] = {
     "notifications": send_notification_emails,
     "digests": send_digests,
     "mail": deliver_due,
+    "leavers": forget_leavers,
 }
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

@@ -136,7 +136,11 @@ def _lookups(query: SearchQuery, actor: Actor) -> dict[str, tuple[str | None, An
                 Category.slug == query.category, visible_categories_clause(actor)
             ),
         ),
-        "author_id": (query.author, select(User.id).where(User.username == query.author)),
+        "author_id": (
+            query.author,
+            # A former member's posts are not listed together by their old handle.
+            select(User.id).where(User.username == query.author, User.anonymised_at.is_(None)),
+        ),
         "tag_id": (query.tag, select(Tag.id).where(Tag.slug == query.tag)),
     }
 
@@ -354,6 +358,12 @@ def built_afterwards() -> Iterator[None]:
     backend().uninstall(connection)
     yield
     backend().rebuild(connection, lambda _n: None)
+
+
+def compact() -> None:
+    """After text is rewritten to forget it (a redaction, a member who left): leave none of
+    the old words in the index's own tables."""
+    backend().compact(db.session.connection())
 
 
 def index_size() -> int | None:

@@ -45,6 +45,10 @@ TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 _REGCONFIG = REGCONFIG  # files.py
 
 
+def compact(connection: Connection) -> None:
+    """Nothing to do: the tsvectors are generated columns, rewritten with their rows."""
+
+
 def title_candidates(text: TextShape, where: list[Any], window: int) -> Select[Any]:
     """The newest ``window`` threads whose title matches and that pass ``where``, from the
     GIN index: there are twenty times fewer threads than posts, so even a title word in

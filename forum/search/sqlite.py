@@ -21,6 +21,7 @@ from forum.search.query import SearchQuery, Term, TextShape
 from forum.search.sqlite_schema import POSTS
 
 # Re-exported: the backend's interface (the schema and its repairs), and what tests use.
+from forum.search.sqlite_schema import compact as compact
 from forum.search.sqlite_schema import facets_sql as facets_sql
 from forum.search.sqlite_schema import index_size as index_size
 from forum.search.sqlite_schema import install as install

@@ -181,6 +181,11 @@ def rebuild(connection: Connection, progress: Callable[[int], None]) -> None:
             connection.exec_driver_sql(statement)
         rows = f"SELECT id, {col} FROM {content}"
         _fill(connection, f"{index}(rowid, {col})", rows, content, "id", progress)
+    compact(connection)
+
+
+def compact(connection: Connection) -> None:
+    """Merge each index's segments: FTS5 keeps a replaced entry's terms until they merge."""
     for index in (POSTS, *(index for index, _content, _col in INDEXES)):
         connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('optimize')")
 

@@ -41,6 +41,9 @@ LINK_REL = "nofollow ugc noopener"
 MENTION_CLASS = "mention"
 #: What may follow "@" in a mention; a username the forms accept must match it.
 USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{2,29}"
+#: What a mention of a member who deleted their account becomes; never a link, and never a
+#: username (usernames have no "-"). See forum/text/former_members.py.
+FORMER_MEMBER_HANDLE = "former-member"
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 # Path segments that cannot be "." or "..", and no "\", "%", "?" or "#".
@@ -143,6 +146,8 @@ def _mention_tokens(text: str) -> list[Token]:
     tokens: list[Token] = []
     position = 0
     for match in _MENTION.finditer(text):
+        if match.group(1).lower() == FORMER_MEMBER_HANDLE:
+            continue
         tokens.append(Token("text", "", 0, content=text[position : match.start()]))
         username = match.group(1).lower()
         link = _link_tokens(f"/u/{username}", match.group(0), {"class": MENTION_CLASS})

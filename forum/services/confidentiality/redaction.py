@@ -17,9 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 
-from forum import pii
+from forum import pii, search
+from forum.database import overwriting_freed_space
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import (
@@ -59,8 +60,6 @@ from forum.text.slugs import slugify
 
 FORUM_CHECK = "The forum's check (the author confirmed the details)"
 SETTLED_REASON = "Patient-identifiable details were redacted from the post."
-#: SQLite FTS5 indexes whose old terms are merged away after a redaction.
-FTS_INDEXES = ("search_posts", "search_threads", "search_files")
 
 
 # What the moderator chooses from ---------------------------------------------------------
@@ -259,23 +258,6 @@ def _remove_notifications(post: Post, post_ids: list[int], work: _Work) -> None:
     work.count("notifications_removed", before - (db.session.scalar(about) or 0))
 
 
-def _compact_search_index() -> None:
-    """FTS5 keeps a replaced entry's terms in its segments until they are merged: merge now,
-    so no term of the redacted text stays in the index's tables. PostgreSQL's generated
-    tsvector follows the row."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return
-    for index in FTS_INDEXES:
-        db.session.execute(text(f"INSERT INTO {index}({index}) VALUES ('optimize')"))
-
-
-def _secure_delete(on: bool) -> None:
-    """SQLite: overwrite freed space with zeros while redacting, so no old copy of a page
-    keeps the text in the database file."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(text(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}"))
-
-
 def redact_post(
     actor: Actor,
     post: Post,
@@ -290,8 +272,7 @@ def redact_post(
     _check_phrases(phrases)
     moderation_state.lock_thread(post.thread_id)
     work = _Work(frozenset(fingerprints), phrase_pattern(phrases), pii_salt(), set(phrases))
-    _secure_delete(True)
-    try:
+    with overwriting_freed_space(db.session):
         _redact_own(post, work)
         if not work.counts.get("spans_redacted"):
             raise ServiceError(
@@ -301,11 +282,9 @@ def redact_post(
         _settle(actor, post, work, restore)
         changed = _scrub_everywhere(post, work)
         _remove_notifications(post, changed, work)
-        _compact_search_index()
+        search.compact()
         incident = _record(actor, post, work, reported_by, reported_at)
         db.session.flush()
-    finally:
-        _secure_delete(False)
     return incident
 
 

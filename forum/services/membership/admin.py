@@ -1,4 +1,5 @@
-"""Staff actions on members: role, deactivation, purging a former member's posts."""
+"""Staff actions on members: role, deactivation, deleting an account for its member,
+purging a former member's posts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from forum.models import Post, Role, Thread, User, utcnow
 from forum.policy import Actor, can_manage_member, require
 from forum.services import audit
 from forum.services.discussions import posting as discussions
+from forum.services.membership import data, leaving
 
 
 def change_role(actor: Actor, user: User, role: str) -> None:
@@ -46,6 +48,18 @@ def reactivate_member(actor: Actor, user: User) -> None:
         return
     user.deactivated_at = None
     audit.record(actor, "member.reactivate", target=user)
+    db.session.flush()
+
+
+def delete_member_account(actor: Actor, user: User, *, reason: str = "") -> None:
+    """Delete a member's account for them (they asked staff, or left the programme): the
+    account is anonymised and their name forgotten exactly as when they delete it."""
+    require(can_manage_member(actor, user))
+    if user.anonymised_at is not None:
+        raise ServiceError("That account is deleted already.")
+    who = leaving.identity_record(user)
+    data.anonymise(user)
+    audit.record(actor, leaving.DELETED, target=user, before=who, reason=reason)
     db.session.flush()
 
 

@@ -30,9 +30,10 @@ from forum.models import (
 )
 from forum.policy import Actor, can_manage_own_account, require
 from forum.services import audit
+from forum.services.membership import leaving
 from forum.services.membership.passwords import verify_password
+from forum.text.former_members import FORMER_MEMBER, former_address
 
-FORMER_MEMBER = "Former member"
 PROFILE_COLUMNS = (
     "id", "email", "username", "display_name", "role", "job_title", "organisation", "alliance",
     "bio", "interests", "post_count", "created_at", "last_seen_at", "email_verified_at",
@@ -173,28 +174,18 @@ def delete_own_account(actor: Actor, user: User, *, password: str) -> None:
     require(can_manage_own_account(actor, user))
     if not verify_password(user.password_hash, password):
         raise ServiceError("Your password is not right.", "password")
+    who = leaving.identity_record(user)
     anonymise(user)
-    audit.record(None, "account.delete", target=user, actor_name=FORMER_MEMBER)
+    audit.record(None, leaving.DELETED, target=user, actor_name=FORMER_MEMBER, before=who)
 
 
 def anonymise(user: User) -> None:
+    """Forget who the member was: every readable copy of their name, then the account."""
     now = utcnow()
-    for model in (Post, Thread):
-        db.session.execute(
-            update(model)
-            .where(model.author_id == user.id)
-            .values(author_name=FORMER_MEMBER)
-            .execution_options(synchronize_session=False)
-        )
-    db.session.execute(
-        update(PostRevision)
-        .where(PostRevision.editor_id == user.id)
-        .values(editor_name=FORMER_MEMBER)
-        .execution_options(synchronize_session=False)
-    )
+    leaving.forget_member(user)
     _forget_invitations(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    user.email = f"former-{user.id}@deleted.invalid"
+    user.email = former_address(user.id)
     user.username, user.display_name = f"former_{user.id}", FORMER_MEMBER
     for name in ("job_title", "organisation", "alliance", "bio", "interests"):
         setattr(user, name, "")
@@ -210,7 +201,7 @@ def _forget_invitations(user: User) -> None:
         db.session.execute(
             update(model)
             .where((model.user_id == user.id) | (model.email == user.email))
-            .values(email=f"former-{user.id}@deleted.invalid", display_name=FORMER_MEMBER)
+            .values(email=former_address(user.id), display_name=FORMER_MEMBER)
             .execution_options(synchronize_session=False)
         )
     db.session.execute(

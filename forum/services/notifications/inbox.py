@@ -221,13 +221,19 @@ def withdraw_emails_quoting(post_ids: list[int]) -> int:
         .join(EmailPostLink, EmailPostLink.outbox_message_id == outbox.c.id)
         .where(EmailPostLink.post_id.in_(post_ids), outbox.c.status == OutboxStatus.QUEUED)
     )
-    rows = db.session.execute(unsent).all()
-    ids = sorted({row.id for row in rows})
+    return withdraw_emails(db.session.execute(unsent).all())
+
+
+def withdraw_emails(rows: Iterable[tuple[int, str | None]]) -> int:
+    """Delete unsent emails, given as ``(id, dedupe_key)``: the notifications they carried
+    are emailed again later, and a withdrawn digest is composed again."""
+    rows = list(rows)
+    ids = sorted({row_id for row_id, _ in rows})
     if not ids:
         return 0
     _requeue_notifications(ids)
     _forget_digests(key for _, key in rows if key)
-    db.session.execute(delete(outbox).where(outbox.c.id.in_(ids)))
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
     return len(ids)
 
 

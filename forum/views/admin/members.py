@@ -1,6 +1,9 @@
-"""Staff pages for members (role, deactivation, two-factor reset, purge) and the pledge."""
+"""Staff pages for members (role, deactivation, two-factor reset, deletion, purge) and the
+pledge."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -23,7 +26,7 @@ STATES = {
     "active": "Active",
     "waiting": "Waiting to choose a password",
     "deactivated": "Deactivated",
-    "deleted": "Deleted by the member",
+    "deleted": "Deleted",
 }
 ROLES = ("member", "moderator", "admin")
 
@@ -75,16 +78,28 @@ def change_role(user_id: int) -> Response | tuple[str, int]:
     return _member_page(user, 422, role_form=form)
 
 
-@bp.post("/members/<id:user_id>/deactivate")
-def deactivate(user_id: int) -> Response | tuple[str, int]:
+#: A staff action taking ``(actor, member, reason)``.
+ReasonedAction = Callable[..., object]
+
+
+def _act_with_reason(
+    user_id: int, action: ReasonedAction, message: Callable[[User], str]
+) -> Response | tuple[str, int]:
+    """Load the member, run ``action`` with the reason given, then say ``message``."""
     user = member_queries.get_member_or_404(user_id)
     form = ReasonForm()
-    if save(
-        form,
-        lambda: member_admin.deactivate_member(current_user, user, reason=form.reason.data or ""),
-    ):
-        return _done(user, f"{user.display_name} can no longer sign in.")
+    if save(form, lambda: action(current_user, user, reason=form.reason.data or "")):
+        return _done(user, message(user))
     return _member_page(user, 422, reason_form=form)
+
+
+@bp.post("/members/<id:user_id>/deactivate")
+def deactivate(user_id: int) -> Response | tuple[str, int]:
+    return _act_with_reason(
+        user_id,
+        member_admin.deactivate_member,
+        lambda user: f"{user.display_name} can no longer sign in.",
+    )
 
 
 @bp.post("/members/<id:user_id>/reactivate")
@@ -98,29 +113,31 @@ def reactivate(user_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/members/<id:user_id>/reset-2fa")
 def reset_two_factor(user_id: int) -> Response | tuple[str, int]:
-    user = member_queries.get_member_or_404(user_id)
-    form = ReasonForm()
-    if save(
-        form,
-        lambda: two_factor.reset_two_factor(current_user, user, reason=form.reason.data or ""),
-    ):
-        return _done(
-            user,
-            f"Two-factor sign-in is off for {user.display_name}; they set it up again next time.",
-        )
-    return _member_page(user, 422, reason_form=form)
+    return _act_with_reason(
+        user_id,
+        two_factor.reset_two_factor,
+        lambda user: (
+            f"Two-factor sign-in is off for {user.display_name}; they set it up again next time."
+        ),
+    )
+
+
+@bp.post("/members/<id:user_id>/delete")
+def delete_account(user_id: int) -> Response | tuple[str, int]:
+    return _act_with_reason(
+        user_id,
+        member_admin.delete_member_account,
+        lambda _user: "The account is deleted, and the member's name with it.",
+    )
 
 
 @bp.post("/members/<id:user_id>/purge")
 def purge(user_id: int) -> Response | tuple[str, int]:
-    user = member_queries.get_member_or_404(user_id)
-    form = ReasonForm()
-    if save(
-        form,
-        lambda: member_admin.purge_member_posts(current_user, user, reason=form.reason.data or ""),
-    ):
-        return _done(user, "Every post by this member has been deleted.")
-    return _member_page(user, 422, reason_form=form)
+    return _act_with_reason(
+        user_id,
+        member_admin.purge_member_posts,
+        lambda _user: "Every post by this member has been deleted.",
+    )
 
 
 # The confidentiality pledge -------------------------------------------------------------------
