@@ -9,6 +9,8 @@ import fcntl
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
@@ -20,6 +22,17 @@ from sqlalchemy.orm import Session
 
 #: False while serving a safe (read-only) request; writes elsewhere begin IMMEDIATE.
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they begin DEFERRED and wait for no
+    writer's turn, as a GET request's do (for the command line's reads)."""
+    token = write_intent.set(False)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:

@@ -38,6 +38,7 @@ from forum.models.notification import (
     ThreadSubscription,
     WatchLevel,
 )
+from forum.models.operations import BackupRecord, WorkerHeartbeat
 from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.post import Post, PostRevision
 from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
@@ -107,4 +108,7 @@ __all__ = [
     "ConfidentialityReview",
     "PostFinding",
     "ReviewOutcome",
+    # Running the forum: backups and the worker's heartbeat
+    "BackupRecord",
+    "WorkerHeartbeat",
 ]
