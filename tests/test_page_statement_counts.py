@@ -240,6 +240,7 @@ PAGES: dict[str, Visit] = {
     "admin_tags.edit": Visit("/admin/tags/{tag_id}/edit", ADMIN, fixed=True),
     "admin_tags.case_template": Visit("/admin/case-template", ADMIN),
     "admin_uploads.index": Visit("/admin/uploads", MODERATOR, fixed=True),
+    "admin_health.index": Visit("/admin/health", ADMIN, fixed=True),
 }
 # fmt: on
 
@@ -260,6 +261,7 @@ FULL_READS: dict[str, dict[str, str]] = {
         "confidentiality_incidents": "the export is the whole register, by design"
     },
     "admin_uploads.index": {"stored_files": "the total size of every stored file"},
+    "admin_health.index": {"stored_files": "the total size of every stored file"},
 }
 
 #: GET endpoints deliberately not swept, with the reason.

@@ -28,6 +28,8 @@ from forum.models import (
     MemberSanction,
     ModerationItem,
     ModerationMessage,
+    OutboxMessage,
+    OutboxStatus,
     Post,
     QueueClaim,
     Thread,
@@ -96,6 +98,8 @@ HIDDEN_CONTENT = expect(member=404, other=404, category=OK)
 HELD_ELSEWHERE = expect(member=403, other=404, category=404)
 #: Content in a staff-only category does not exist for anyone but staff.
 STAFF_CONTENT = expect(member=404, other=404, category=404)
+#: Running the forum: pages that do not exist for anyone but admins.
+ADMINS = expect(member=404, other=404, category=404, moderator=404)
 
 
 @dataclass
@@ -127,6 +131,8 @@ def build_world() -> World:
     target = silenced_member(name="Target Member")
     banned = make_user(name="Banned Member", banned_at=utcnow())
     word = moderation_words.add_watched_word(SYSTEM, phrase=f"spamword{n}", action="flag")
+    db.session.add(OutboxMessage(to_address="a@example.org", subject="Refused", text_body="-",
+                                 status=OutboxStatus.FAILED))  # fmt: skip
     join_requests.submit_join_request(
         display_name="Dr Applicant", email=f"applicant{n}@example.org", job_title="GP",
         organisation="A Practice", alliance="", gmc_number="", reason="To learn.",
@@ -258,6 +264,9 @@ ROUTES = [
     R("report a post", "POST", "/p/{post}/report", MEMBERS, {"reason": "spam"}),
     R("report a staff-only post", "GET", "/p/{staff_post}/report", STAFF_CONTENT),
     R("moderation messages", "GET", "/account/moderation", MEMBERS),
+    # Running the forum
+    R("health page", "GET", "/admin/health", ADMINS),
+    R("retry failed email", "POST", "/admin/health/retry-mail", ADMINS),
 ]
 # fmt: on
 
@@ -281,6 +290,7 @@ def snapshot() -> tuple:
         WatchedWord.action), rows(MemberSanction.id, MemberSanction.lifted_at),
         rows(MemberNote.id), rows(CategoryModerator.id), rows(ModerationMessage.id),
         rows(JoinRequest.id, JoinRequest.status), rows(AuditEntry.id, AuditEntry.action),
+        rows(OutboxMessage.id, OutboxMessage.status),
     )  # fmt: skip
 
 
@@ -347,6 +357,7 @@ MODERATION_BLUEPRINTS = {
     "mod_words",
     "mod_audit",
     "mod_reports",
+    "admin_health",
 }
 
 

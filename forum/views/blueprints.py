@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from forum.views import home, search
+from forum.views.admin import health as admin_health
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
 from forum.views.admin import tags as admin_tags
@@ -44,5 +45,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         inbox, settings,
         # the confidentiality guard
         check, review,
+        # running the forum
+        admin_health,
     )
 )  # fmt: skip
