@@ -23,6 +23,9 @@ FORMATS = ("forum-backup/1", FORMAT)
 MANIFEST = "manifest.json"
 UPLOADS = "uploads"
 CHUNK = 1024 * 1024
+#: gzip level. The app servers beside a backup need the CPU more than the archive needs the
+#: last bytes: a 47 MB database gave 16.7 MB in 1 s at level 3, 16.2 MB in 2.3 s at level 6.
+COMPRESSION = 3
 
 
 class _Hashing:
@@ -61,7 +64,7 @@ def write_archive(
 ) -> dict[str, Any]:
     """Write the archive; return its manifest, completed with the uploads and checksums."""
     files = {}
-    with tarfile.open(path, "w:gz") as archive:
+    with tarfile.open(path, "w:gz", compresslevel=COMPRESSION) as archive:
         files[dump.name] = _add(archive, dump, dump.name)
         for file in _upload_files(uploads):
             name = f"{UPLOADS}/{file.relative_to(uploads).as_posix()}"
