@@ -193,15 +193,29 @@ def test_the_outbox_counts_queued_and_failed_and_the_oldest_waiting(admin_client
     assert "Retry 1 failed message</button>" in html
 
 
-def test_email_waiting_over_an_hour_is_a_problem(admin_client):
+def test_email_due_for_over_an_hour_is_a_problem(admin_client):
     message(age=timedelta(hours=2))
     html = page(admin_client)
-    assert "Problem: email has waited over an hour to leave." in html
-    assert "Email has waited over an hour to leave." in summary(html)
+    assert "Problem: a message has been due to leave for over an hour." in html
+    assert "Email has been due to leave for over an hour." in summary(html)
+
+
+def test_a_retry_waiting_out_its_backoff_is_not_stuck(admin_client):
+    waiting = message(age=timedelta(hours=3))
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == waiting)
+        .values(next_attempt_at=utcnow() + timedelta(minutes=30))
+    )
+    db.session.commit()
+    html = page(admin_client)
+    assert "1 message, the oldest queued" in html and "3 hours ago" in html
+    assert "due to leave" not in html
 
 
 def test_retrying_failed_messages_queues_them_again_and_is_audited(app, admin_client):
-    failed = [message(OutboxStatus.FAILED), message(OutboxStatus.FAILED)]
+    three_hours = timedelta(hours=3)
+    failed = [message(OutboxStatus.FAILED, age=three_hours) for _ in range(2)]
     sent = message(OutboxStatus.SENT)
     response = admin_client.post(f"{URL}/retry-mail")
     assert response.status_code == 302
@@ -220,8 +234,9 @@ def test_retrying_failed_messages_queues_them_again_and_is_audited(app, admin_cl
         "Alex Admin",
     )
     html = page(admin_client)
-    assert "2 failed messages queued again" in html
+    assert "2 failed messages queued again: the job worker sends them" in html
     assert "Retry" not in html  # nothing failed any more
+    assert "due to leave" not in html  # due from now, though queued long ago
 
 
 def test_retrying_when_nothing_failed_says_so_and_records_nothing(admin_client):

@@ -77,27 +77,36 @@ class Outbox:
     sending: int = 0
     failed: int = 0
     oldest_queued_at: datetime | None = None
+    #: When the queued message longest due became due (a retry waiting out its backoff is
+    #: not yet due; one sent again by staff is due from then).
+    due_since: datetime | None = None
 
     def stuck(self, now: datetime) -> bool:
-        """Email has waited to leave for longer than the worker's retries explain."""
-        return self.oldest_queued_at is not None and now - self.oldest_queued_at > QUEUED_MAX_AGE
+        """A message has been due to leave for over an hour: nothing is sending email."""
+        return self.due_since is not None and now - self.due_since > QUEUED_MAX_AGE
 
 
 def outbox() -> Outbox:
     """Messages waiting, being sent and given up on (sent ones are not counted)."""
     waiting = (OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.FAILED)
     stmt = (
-        select(OutboxMessage.status, func.count(), func.min(OutboxMessage.created_at))
+        select(
+            OutboxMessage.status,
+            func.count(),
+            func.min(OutboxMessage.created_at),
+            func.min(OutboxMessage.next_attempt_at),
+        )
         .where(OutboxMessage.status.in_(waiting))
         .group_by(OutboxMessage.status)
     )
-    rows = {status: (count, oldest) for status, count, oldest in db.session.execute(stmt)}
-    queued, oldest = rows.get(OutboxStatus.QUEUED, (0, None))
+    rows = {row[0]: row[1:] for row in db.session.execute(stmt)}
+    queued, oldest, due = rows.get(OutboxStatus.QUEUED, (0, None, None))
     return Outbox(
         queued=queued,
-        sending=rows.get(OutboxStatus.SENDING, (0, None))[0],
-        failed=rows.get(OutboxStatus.FAILED, (0, None))[0],
+        sending=rows.get(OutboxStatus.SENDING, (0,))[0],
+        failed=rows.get(OutboxStatus.FAILED, (0,))[0],
         oldest_queued_at=oldest,
+        due_since=due,
     )
 
 
@@ -184,7 +193,7 @@ class HealthReport:
                 f"{outbox.failed} email message{'' if outbox.failed == 1 else 's'} failed "
                 "and will not be retried unless you retry them.",
             ),
-            (outbox.stuck(self.now), "email", "Email has waited over an hour to leave."),
+            (outbox.stuck(self.now), "email", "Email has been due to leave for over an hour."),
             (self.backup_stale, "backups", self._backup_problem()),
             (
                 self.clamd[0] == "failing",

@@ -57,7 +57,7 @@ def retry_mail() -> Response:
         count = retried.result
         flash(
             f"{count} failed message{'' if count == 1 else 's'} queued again: the job worker "
-            "sends them on its next run.",
+            f"sends {'it' if count == 1 else 'them'} on its next run.",
             "success",
         )
     elif retried:
