@@ -190,3 +190,29 @@ def test_replies_committed_while_sqlite_is_copied_page_by_page_leave_a_sound_cop
     make_reply(thread, author=author)  # the live forum moves on; the archive does not
     output = run_cli(app, "backup", "--check", str(archive))
     assert "every table has the rows it should" in output
+
+
+def test_an_archive_of_the_first_format_still_restores_and_checks(app, tmp_path):
+    """Manifest first, no checksums nor row counts: read as before."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("built by hand from a SQLite file")
+    make_thread(body="From an archive of the first format.")
+    archive = tmp_path / "old.tar.gz"
+    run_cli(app, "backup", str(archive))
+    with tarfile.open(archive) as opened:
+        database = opened.extractfile("database.sqlite3").read()
+    manifest = {"format": "forum-backup/1", "dialect": "sqlite", "posts": 1}
+    with tarfile.open(archive, "w:gz") as old:
+        for name, data in (("manifest.json", json.dumps(manifest).encode()),
+                           ("database.sqlite3", database)):  # fmt: skip
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            old.addfile(info, io.BytesIO(data))
+
+    output = run_cli(app, "backup", "--check", str(archive))
+    assert "Checksums: none (an archive of the first format)." in output
+    assert "The backup is sound" in output
+    run_cli(app, "restore", "--replace", str(archive))
+    assert db.session.scalar(text("SELECT body_source FROM posts")) == (
+        "From an archive of the first format."
+    )

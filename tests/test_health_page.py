@@ -167,6 +167,18 @@ def test_a_worker_silent_for_an_hour_has_stopped(admin_client):
     assert "The job worker has stopped" in summary(html)
 
 
+def test_workers_on_other_hosts_are_listed_under_the_latest(admin_client):
+    worker_ran()
+    db.session.add(
+        WorkerHeartbeat(host="forum-app-2", pid=4242, beat_at=utcnow() - timedelta(minutes=2),
+                        started_at=utcnow() - timedelta(days=1))
+    )  # fmt: skip
+    db.session.commit()
+    html = page(admin_client)
+    assert "<strong>Running.</strong>" in html
+    assert "<dt>Other workers</dt>" in html and "<code>forum-app-2</code>: last ran" in html
+
+
 def test_the_worker_writes_one_heartbeat_per_host_each_run(app):
     worker.run_due_jobs()
     first = db.session.scalars(select(WorkerHeartbeat)).one()
