@@ -24,6 +24,17 @@ from sqlalchemy.orm import Session
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they begin DEFERRED and wait for no
+    writer's turn, as a GET request's do (for the command line's reads)."""
+    token = write_intent.set(False)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
 def configure_engine(app: Flask, engine: Engine) -> None:
     """Attach the dialect-specific connection hooks to ``engine``."""
     if engine.dialect.name == "sqlite":

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from redis import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 #: Seconds to wait for Redis before treating it as down (probes, cache reads).
 SOCKET_TIMEOUT = 1.0
@@ -21,3 +26,13 @@ def redis_for(app: Flask) -> Redis | None:
         )
         app.extensions["forum_redis"] = client
     return client
+
+
+def redis_state(client: Redis) -> str:
+    """``ok``, or ``unavailable`` (logged) when Redis does not answer a PING."""
+    try:
+        client.ping()
+    except RedisError as error:
+        log.warning("Redis unavailable (%s)", type(error).__name__)
+        return "unavailable"
+    return "ok"

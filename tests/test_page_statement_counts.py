@@ -257,6 +257,7 @@ PAGES: dict[str, Visit] = {
     "pages.about": Visit("/about", ANONYMOUS, fixed=True),
     "pages.terms": Visit("/terms", MEMBER, fixed=True),
     "pages.privacy": Visit("/privacy", ANONYMOUS, fixed=True),
+    "admin_health.index": Visit("/admin/health", ADMIN, fixed=True),
 }
 # fmt: on
 
@@ -277,6 +278,7 @@ FULL_READS: dict[str, dict[str, str]] = {
         "confidentiality_incidents": "the export is the whole register, by design"
     },
     "admin_uploads.index": {"stored_files": "the total size of every stored file"},
+    "admin_health.index": {"stored_files": "the total size of every stored file"},
 }
 
 #: GET endpoints deliberately not swept, with the reason.

@@ -30,6 +30,8 @@ from forum.models import (
     MemberSanction,
     ModerationItem,
     ModerationMessage,
+    OutboxMessage,
+    OutboxStatus,
     Post,
     QueueClaim,
     SitePageVersion,
@@ -115,6 +117,8 @@ SETTINGS = {
     "contact_email": "team{n}@example.nhs.uk",
 }
 PAGE_TEXT = {"text": "# Who we are\n\nThe programme team, version {n}.", "note": "New."}
+#: Running the forum: pages that do not exist for anyone but admins.
+ADMINS = expect(member=404, other=404, category=404, moderator=404)
 
 
 @dataclass
@@ -149,6 +153,8 @@ def build_world() -> World:
     target = silenced_member(name="Target Member")
     banned = make_user(name="Banned Member", banned_at=utcnow())
     word = moderation_words.add_watched_word(SYSTEM, phrase=f"spamword{n}", action="flag")
+    db.session.add(OutboxMessage(to_address="a@example.org", subject="Refused", text_body="-",
+                                 status=OutboxStatus.FAILED))  # fmt: skip
     join_requests.submit_join_request(
         display_name="Dr Applicant", email=f"applicant{n}@example.org", job_title="GP",
         organisation="A Practice", alliance="", gmc_number="", reason="To learn.",
@@ -303,6 +309,9 @@ ROUTES = [
     R("about", "GET", "/about", PUBLIC),
     R("terms of use", "GET", "/terms", PUBLIC),
     R("privacy notice", "GET", "/privacy", PUBLIC),
+    # Running the forum
+    R("health page", "GET", "/admin/health", ADMINS),
+    R("retry failed email", "POST", "/admin/health/retry-mail", ADMINS),
 ]
 # fmt: on
 
@@ -331,6 +340,7 @@ def snapshot() -> tuple:
              Category.is_sensitive), rows(CategorySlug.id, CategorySlug.slug),
         rows(SiteSettings.id, SiteSettings.name, SiteSettings.contact_email),
         rows(SitePageVersion.id, SitePageVersion.page, SitePageVersion.version),
+        rows(OutboxMessage.id, OutboxMessage.status),
     )  # fmt: skip
 
 
@@ -401,6 +411,7 @@ MODERATION_BLUEPRINTS = {
     # and the site's settings and pages
     "admin_settings",
     "pages",
+    "admin_health",
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from pathlib import Path
 
 import click
 from flask import Flask
@@ -13,6 +12,7 @@ from flask.cli import AppGroup
 
 from forum import pii, search
 from forum.cli import seeding
+from forum.cli.backups.commands import backup_command, restore_command
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Role
@@ -22,6 +22,8 @@ from forum.services.discussions import posting as discussions
 from forum.services.membership import accounts
 
 forum_cli = AppGroup("forum", help="Forum administration.")
+forum_cli.add_command(backup_command)
+forum_cli.add_command(restore_command)
 
 
 @forum_cli.command("create-user")
@@ -142,16 +144,14 @@ def worker(once: bool) -> None:
     from forum.jobs import worker as jobs
 
     if once:
-        click.echo(_job_report(jobs.run_due_jobs()))
+        click.echo(jobs.describe(jobs.run_due_jobs()))
         return
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
     click.echo(f"Worker running; checking for due jobs every {poll:g} s (Ctrl-C stops it).")
-    jobs.run_until_stopped(poll, lambda done: any(done.values()) and click.echo(_job_report(done)))
+    jobs.run_until_stopped(
+        poll, lambda done: any(done.values()) and click.echo(jobs.describe(done))
+    )
     click.echo("Worker stopped.")
-
-
-def _job_report(done: dict[str, int]) -> str:
-    return ", ".join(f"{name}: {count} done" for name, count in done.items())
 
 
 @forum_cli.command("rebuild-search")
@@ -170,40 +170,7 @@ def rebuild_search(check: bool) -> None:
     click.echo(f"Rebuilt the search index in {time.perf_counter() - started:.1f} s.")
 
 
-# Backups ----------------------------------------------------------------------------------
-
-
-@forum_cli.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-def backup(path: Path) -> None:
-    """Write the database and uploaded files to one archive file at PATH."""
-    from forum.cli import backups
-
-    try:
-        summary = backups.backup(path)
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(
-        f"Backed up the {summary.dialect} database ({summary.posts} posts) and "
-        f"{summary.uploads} uploaded files to {summary.path}."
-    )
-
-
-@forum_cli.command("restore")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="Overwrite a forum that already has posts.")
-def restore(path: Path, replace: bool) -> None:
-    """Replace this forum's database and uploads with the backup at PATH (stop the app first)."""
-    from forum.cli import backups
-
-    try:
-        summary = backups.restore(path, replace=replace)
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(
-        f"Restored the {summary.dialect} database ({summary.posts} posts) and "
-        f"{summary.uploads} uploaded files from {summary.path}."
-    )
+# Uploads ------------------------------------------------------------------------------------
 
 
 @forum_cli.command("prune-uploads")

@@ -9,15 +9,22 @@ of work twice.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from forum.extensions import db
 from forum.jobs.mail import deliver_due
 from forum.jobs.membership import forget_leavers
 from forum.jobs.notifications import send_digests, send_notification_emails
 from forum.models import utcnow
+from forum.policy import SYSTEM
+from forum.services.operations import records
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +37,8 @@ JOBS: dict[str, Callable[[datetime], int]] = {
     "leavers": forget_leavers,
 }
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: When this process first ran its jobs, by process id (a forked child starts afresh).
+_started: dict[int, datetime] = {}
 
 
 def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
@@ -42,7 +51,30 @@ def run_due_jobs(now: datetime | None = None) -> dict[str, int]:
         except Exception:
             log.exception("job %s failed", name)
             done[name] = 0
+    _beat(done)
     return done
+
+
+def describe(done: dict[str, int]) -> str:
+    """What one run did, in words: ``notifications: 0 done, mail: 2 done``."""
+    return ", ".join(f"{name}: {count} done" for name, count in done.items())
+
+
+def _beat(done: dict[str, int]) -> None:
+    """Write this worker's heartbeat (the health page shows it); a failure only logs."""
+    pid = os.getpid()
+    try:
+        records.record_heartbeat(
+            SYSTEM,
+            host=socket.gethostname(),
+            pid=pid,
+            started_at=_started.setdefault(pid, utcnow()),
+            last_run=describe(done),
+        )
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not write the worker's heartbeat")
 
 
 def run_until_stopped(poll_seconds: float, report: Callable[[dict[str, int]], None]) -> None:

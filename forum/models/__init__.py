@@ -38,6 +38,7 @@ from forum.models.notification import (
     ThreadSubscription,
     WatchLevel,
 )
+from forum.models.operations import BackupRecord, WorkerHeartbeat
 from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.post import Post, PostRevision
 from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
@@ -112,4 +113,7 @@ __all__ = [
     # Site settings and the site's pages
     "SitePageVersion",
     "SiteSettings",
+    # Running the forum: backups and the worker's heartbeat
+    "BackupRecord",
+    "WorkerHeartbeat",
 ]

@@ -75,6 +75,11 @@ from forum.policy.moderation import (
     can_view_member_record,
     can_warn_member,
 )
+from forum.policy.operations import (
+    can_record_operations,
+    can_retry_failed_mail,
+    can_view_health,
+)
 from forum.policy.site import can_change_site_settings, can_view_site_page_history
 from forum.policy.visibility import (
     can_access_moderation,
@@ -132,8 +137,10 @@ __all__ = [
     "can_post",
     "can_publish_pledge",
     "can_purge_post",
+    "can_record_operations",
     "can_redact_post",
     "can_reply",
+    "can_retry_failed_mail",
     "can_review_confidentiality",
     "can_review_join_requests",
     "can_review_resources",
@@ -143,6 +150,7 @@ __all__ = [
     "can_view_audit_log",
     "can_view_category",
     "can_view_confidentiality_incidents",
+    "can_view_health",
     "can_view_member_record",
     "can_view_post",
     "can_view_resource",

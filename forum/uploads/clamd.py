@@ -94,3 +94,13 @@ def version(socket_path: str, *, timeout: float = 2) -> str:
     if not answer:
         raise ScannerUnavailable("clamd did not answer")
     return answer
+
+
+def status(socket_path: str | None) -> tuple[str, str]:
+    """("off" | "on" | "failing", clamd's version line or why it did not answer)."""
+    if not socket_path:
+        return "off", ""
+    try:
+        return "on", version(socket_path)
+    except ScannerUnavailable as error:
+        return "failing", str(error)

@@ -6,6 +6,7 @@ from flask import Blueprint
 
 from forum.views import home, pages, search
 from forum.views.admin import categories as admin_categories
+from forum.views.admin import health as admin_health
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
 from forum.views.admin import settings as admin_settings
@@ -48,5 +49,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         check, review,
         # site settings and the site's pages
         pages, admin_settings,
+        # running the forum
+        admin_health,
     )
 )  # fmt: skip

@@ -4,15 +4,13 @@ import logging
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum import queries
 from forum.database import ping
 from forum.extensions import db
 from forum.queries import listings
-from forum.redis_client import redis_for
+from forum.redis_client import redis_for, redis_state
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +39,7 @@ def readyz() -> tuple[dict[str, str], int]:
     checks = {"database": _database_state()}
     client = redis_for(current_app)
     if client is not None:
-        checks["redis"] = _redis_state(client)
+        checks["redis"] = redis_state(client)
     ready = all(state == "ok" for state in checks.values())
     return {"status": "ready" if ready else "unavailable", **checks}, 200 if ready else 503
 
@@ -52,14 +50,5 @@ def _database_state() -> str:
     except SQLAlchemyError as error:
         db.session.rollback()
         log.warning("readiness: database unavailable (%s)", type(error).__name__)
-        return "unavailable"
-    return "ok"
-
-
-def _redis_state(client: Redis) -> str:
-    try:
-        client.ping()
-    except RedisError as error:
-        log.warning("readiness: Redis unavailable (%s)", type(error).__name__)
         return "unavailable"
     return "ok"

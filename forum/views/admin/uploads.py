@@ -19,22 +19,11 @@ def staff_only() -> None:
         abort(404)
 
 
-def _scanner_status() -> tuple[str, str]:
-    """("off" | "on" | "failing", what to tell staff)."""
-    socket_path = current_app.config.get("CLAMD_SOCKET")
-    if not socket_path:
-        return "off", ""
-    try:
-        return "on", clamd.version(socket_path)
-    except clamd.ScannerUnavailable as error:
-        return "failing", str(error)
-
-
 @bp.get("/uploads")
 def index() -> str:
     files, size = uploads.usage()
-    status, detail = _scanner_status()
     config = current_app.config
+    status, detail = clamd.status(config.get("CLAMD_SOCKET"))
     return render_template(
         "admin/uploads/index.html",
         files=files,

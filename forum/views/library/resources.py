@@ -25,6 +25,7 @@ from forum.queries import library as library_queries
 from forum.queries.library import SORTS, TYPE_LABELS, LibraryFilters
 from forum.services.library import resources as library
 from forum.services.library import uploads
+from forum.text.sizes import filesize
 from forum.views.submission import save
 from forum.web.limits import posting_limit
 from forum.web.paging import page_arg
@@ -254,14 +255,7 @@ def confirm_review(resource_id: int) -> Response | tuple[str, int]:
 # Template filters --------------------------------------------------------------------------------
 
 
-@bp.app_template_filter("filesize")
-def filesize(size: int) -> str:
-    """``2.4 MB``, ``310 KB``, ``12 bytes``."""
-    if size < 1024:
-        return f"{size} byte{'' if size == 1 else 's'}"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+bp.add_app_template_filter(filesize, "filesize")
 
 
 @bp.app_template_filter("link_host")
