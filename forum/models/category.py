@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.models.base import Base
@@ -26,6 +26,11 @@ class Category(Base):
     requires_case_template: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Peer support and the like: emails never carry its titles or post text.
     is_sensitive: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Groups (forum/models/group.py): caches of ``category_groups``, written only with them.
+    #: Only these groups' members (and staff) may read; none: every member may.
+    read_group_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    #: Only these groups' members (and staff) may start threads and reply; none: every reader.
+    post_group_ids: Mapped[list[int] | None] = mapped_column(JSON)
     # Denormalised by services so the home page is one query.
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)

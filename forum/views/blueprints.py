@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from forum.views import home, search
+from forum.views.admin import group_members as admin_group_members
+from forum.views.admin import groups as admin_groups
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
 from forum.views.admin import tags as admin_tags
@@ -44,5 +46,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         inbox, settings,
         # the confidentiality guard
         check, review,
+        # groups
+        admin_groups, admin_group_members,
     )
 )  # fmt: skip

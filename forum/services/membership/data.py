@@ -50,6 +50,7 @@ OWN_ROW_TABLES = {
     ),
     "bookmarks": ("bookmarks",),
     "drafts": ("drafts",),
+    "groups": ("group_members",),
 }
 #: Columns never exported, whatever table they are in.
 SECRET_COLUMNS = {"password_hash", "totp_secret", "code_hash", "token_hash", "secret"}
@@ -164,7 +165,7 @@ _README = """Your data from the forum, exported {when} (UTC).
 profile.json             your profile and account settings
 posts.json               every post you wrote, with its earlier versions
 pledge_acceptances.json  when you accepted each version of the confidentiality pledge
-the other files          your reactions, notifications, settings and subscriptions
+the other files          your reactions, notifications, settings, subscriptions and groups
 """
 
 
