@@ -248,6 +248,8 @@ PAGES: dict[str, Visit] = {
     "admin_groups.show": Visit("/admin/groups/{group}", ADMIN),
     "admin_groups.show[search]": Visit("/admin/groups/{group}?q=member", ADMIN),
     "admin_groups.edit": Visit("/admin/groups/{group}/edit", ADMIN, fixed=True),
+    "groups.show": Visit("/g/reviewers", MEMBER),
+    "users.show[group]": Visit("/u/reviewers", MEMBER, status=302, fixed=True),
 }
 # fmt: on
 
@@ -421,7 +423,9 @@ def build_world() -> World:
     )  # fmt: skip
 
     # A group holding the member, the only readers and writers of a category with a question.
-    reviewers = groups_admin.create_group(admin, name="Reviewers", handle="reviewers")
+    reviewers = groups_admin.create_group(
+        admin, name="Reviewers", handle="reviewers", is_mentionable=True
+    )
     group_members.add_members(admin, reviewers, [member, author], how="by name")
     _commit()
     restrict_category(make_category("Reviews"), read=(reviewers,), post=(reviewers,))

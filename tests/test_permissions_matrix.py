@@ -178,14 +178,14 @@ def _add_groups(world: World, n: int) -> None:
     thread; an empty group; and a member of the Wessex alliance outside the groups."""
     actors = world.actors
     grouped = make_user(name="Grouped Member")
-    group = make_group(f"Reviewers {n}", members=(
+    group = make_group(f"Reviewers {n}", handle=f"reviewers-{n}", is_mentionable=True, members=(
         actors["member"], actors["silenced"], actors["category_moderator"], grouped))  # fmt: skip
     reviews = restrict_category(make_category(), read=(group,), post=(group,))
     notices = restrict_category(make_category(), post=(group,))
     author = actors["moderator"]
     world.ids.update(
         group=group.id, grouped=grouped.id, reviews=reviews.id, reviews_slug=reviews.slug,
-        notices_slug=notices.slug, spare_group=make_group().id,
+        notices_slug=notices.slug, spare_group=make_group(handle=f"spare-{n}").id,
         wessex=make_user(alliance="Wessex").id,
         group_thread=make_thread(reviews, author=author, title="For reviewers").id,
         notices_thread=make_thread(notices, author=author, title="A notice").id,
@@ -308,7 +308,11 @@ ROUTES = [
     R("new thread where only the group posts", "GET", "/c/{notices_slug}/new", GROUP_POSTING),
     R("reply where only the group posts", "POST", "/t/{notices_thread}/reply", GROUP_POSTING,
       {"body": "Noted, thank you."}),
-    # The group pages
+    # A group's page for members (mentionable groups only), and the group pages for admins
+    R("a group members may mention", "GET", "/g/reviewers-{n}", MEMBERS),
+    R("its handle as a profile link", "GET", "/u/reviewers-{n}", expect(member=302, other=302,
+      category=302, moderator=302, admin=302)),
+    R("a group not open to mentions", "GET", "/g/spare-{n}", {**ADMIN_PAGES, "admin": 404}),
     R("groups", "GET", "/admin/groups", ADMIN_PAGES),
     R("add a group", "POST", "/admin/groups", ADMIN_PAGES,
       {"name": "Matrix group {n}", "handle": "matrix-{n}"}),

@@ -35,8 +35,9 @@ class GroupForm(FlaskForm):
     )
     is_mentionable = BooleanField(
         "Members may mention this group",
-        description="Writing @handle in a post notifies the group's members who can read the "
-        "thread (up to 50 of them).",
+        description="Writing @handle in a post then notifies the group's members who can read "
+        "the thread (up to 50 of them), and members see the group's name, description and "
+        "members on its page.",
     )
 
 

@@ -27,18 +27,36 @@ def get_group_or_404(group_id: int) -> Group:
     return group
 
 
-def group_members(group: Group, number: int = 1, per_page: int = 50) -> Page[User]:
-    """One page of the group's members by name (the total is ``group.member_count``)."""
-    offset = offset_or_404(number, per_page, group.member_count)
+def get_mentionable_group_or_404(handle: str) -> Group:
+    """A group members may mention: its page is theirs to see; other groups are staff's."""
+    group = find_mentionable_group(handle)
+    if group is None:
+        raise NotFound("There is no group with that handle.")
+    return group
+
+
+def find_mentionable_group(handle: str) -> Group | None:
+    stmt = select(Group).where(Group.handle == handle.lower(), Group.is_mentionable.is_(True))
+    return db.session.scalar(stmt)
+
+
+def group_members(
+    group: Group, number: int = 1, per_page: int = 50, *, listed_only: bool = False
+) -> Page[User]:
+    """One page of the group's members by name; ``listed_only``: only those who can sign in,
+    as the member directory lists them (the staff page shows everyone)."""
     stmt = (
         select(User)
         .join(GroupMember, GroupMember.user_id == User.id)
         .where(GroupMember.group_id == group.id)
-        .order_by(func.lower(User.display_name), User.id)
-        .offset(offset)
-        .limit(per_page)
     )
-    return Page(db.session.scalars(stmt).all(), number, per_page, group.member_count)
+    total = group.member_count
+    if listed_only:
+        stmt = stmt.where(User.deactivated_at.is_(None), User.anonymised_at.is_(None))
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    offset = offset_or_404(number, per_page, total)
+    stmt = stmt.order_by(func.lower(User.display_name), User.id).offset(offset).limit(per_page)
+    return Page(db.session.scalars(stmt).all(), number, per_page, total)
 
 
 def members_to_add(group: Group, q: str, limit: int = 20) -> Sequence[User]:

@@ -22,7 +22,16 @@ from forum.views.discussions import (
     threads,
 )
 from forum.views.library import resources, uploads
-from forum.views.membership import account, auth, join, members, passwords, two_factor, users
+from forum.views.membership import (
+    account,
+    auth,
+    join,
+    members,
+    passwords,
+    two_factor,
+    users,
+)
+from forum.views.membership import groups as member_groups
 from forum.views.moderation import audit, queue, reports, words
 from forum.views.moderation import members as moderated_members
 from forum.views.moderation import posts as moderated_posts
@@ -47,6 +56,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         # the confidentiality guard
         check, review,
         # groups
-        admin_groups, admin_group_members,
+        admin_groups, admin_group_members, member_groups,
     )
 )  # fmt: skip
