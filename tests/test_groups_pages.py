@@ -323,11 +323,17 @@ def test_restricting_posting_lets_others_read_but_not_write(app, client):
     other = app.test_client()
     sign_in(other, reader)
     assert other.get(f"/t/{thread.id}").status_code == 200
-    assert "Start a new thread" not in _text(other.get(f"/c/{category.slug}"))
+    category_page = _text(other.get(f"/c/{category.slug}"))
+    assert "Start a new thread" not in category_page
+    assert "Only chosen groups of members can start threads" in category_page
+    assert "Only chosen groups of members can reply in Announcements" in _text(
+        other.get(f"/t/{thread.id}")
+    )
     assert other.get(f"/c/{category.slug}/new").status_code == 403
     assert other.post(f"/t/{thread.id}/reply", data={"body": "Me too"}).status_code == 403
     writer = app.test_client()
     sign_in(writer, poster)
+    assert "Only chosen groups" not in _text(writer.get(f"/c/{category.slug}"))
     assert writer.post(f"/t/{thread.id}/reply", data={"body": "Noted."}).status_code == 302
 
 
