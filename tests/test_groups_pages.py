@@ -355,3 +355,26 @@ def test_category_ids_that_are_not_numbers_are_a_bad_request(app, client):
     unchanged = client.post(f"/admin/groups/{group.id}/categories", data={"read": "999999"},
                             follow_redirects=True)  # fmt: skip
     assert "Nothing changed" in _text(unchanged)
+
+
+# The member's own data ---------------------------------------------------------------------------
+
+
+def test_the_export_lists_a_members_groups_and_deleting_the_account_leaves_them(app, client):
+    import json
+    import zipfile
+
+    from tests.factories import PASSWORD
+
+    member = make_user()
+    group = make_group("Reviewers", members=(member,))
+    sign_in(client, member)
+    export = client.post("/account/export")
+    with zipfile.ZipFile(io.BytesIO(export.data)) as archive:
+        rows = json.loads(archive.read("groups.json"))
+    assert [row["group_id"] for row in rows] == [group.id]
+    response = client.post("/account/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.session.commit()
+    assert _members(group) == set() and db.session.get(Group, group.id).member_count == 0
+    assert _user(member).group_ids is None

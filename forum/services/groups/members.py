@@ -78,6 +78,19 @@ def remove_member(actor: Actor, group: Group, user: User) -> None:
     )  # fmt: skip
 
 
+def leave_every_group(user: User) -> None:
+    """Take ``user`` out of every group (their account is being deleted): no audit entry of
+    its own, the deletion has one."""
+    in_groups = GroupMember.user_id == user.id
+    group_ids = list(db.session.scalars(select(GroupMember.group_id).where(in_groups)))
+    if not group_ids:
+        return
+    db.session.execute(delete(GroupMember).where(in_groups))
+    caches.refresh_members([user.id])
+    for group in db.session.scalars(select(Group).where(Group.id.in_(group_ids))):
+        caches.recount(group)
+
+
 def add_alliance(actor: Actor, group: Group, alliance: str) -> tuple[list[User], int]:
     """Add every member who chose ``alliance`` on their profile; return those added and how
     many were in the group already."""

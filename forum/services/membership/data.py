@@ -30,6 +30,7 @@ from forum.models import (
 )
 from forum.policy import Actor, can_manage_own_account, require
 from forum.services import audit
+from forum.services.groups import members as group_members
 from forum.services.membership.passwords import verify_password
 
 FORMER_MEMBER = "Former member"
@@ -194,6 +195,7 @@ def anonymise(user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     _forget_invitations(user)
+    group_members.leave_every_group(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.email = f"former-{user.id}@deleted.invalid"
     user.username, user.display_name = f"former_{user.id}", FORMER_MEMBER
