@@ -148,3 +148,17 @@ def test_members_see_the_page_of_a_group_they_may_mention_and_the_mention_leads_
     assert client.get("/g/private-group").status_code == 404
     assert client.get("/u/private-group").status_code == 404
     assert client.get("/g/reviewers?page=2").status_code == 404
+
+
+def test_a_username_never_takes_a_groups_handle(app, client):
+    from forum.services.membership.accounts import unique_username
+
+    make_group("Reviewers", handle="reviewers")
+    assert unique_username("Reviewers") == "reviewers2"
+    member = make_user()
+    sign_in(client, member)
+    response = client.post("/account/profile", data={
+        "display_name": member.display_name, "username": "reviewers",
+    })  # fmt: skip
+    assert response.status_code == 422
+    assert "A group has that name" in response.get_data(as_text=True)
