@@ -313,3 +313,37 @@ def confirmed_reply(thread: Thread, *, author: User | None = None, body: str) ->
         author or make_user(), loaded(thread), body=body, pii_confirmed=seen
     )
     return _committed(post)
+
+
+# Groups --------------------------------------------------------------------------------------
+
+
+def make_group(name: str | None = None, *, members: tuple[User, ...] = (), **fields: Any) -> Any:
+    """A group holding ``members``, made by the system actor."""
+    from forum.services.groups import admin as groups
+    from forum.services.groups import members as memberships
+
+    db.session.commit()
+    n = next(_counter)
+    group = groups.create_group(
+        SYSTEM, name=name or f"Group {n}", handle=fields.pop("handle", f"group-{n}"), **fields
+    )
+    memberships.add_members(SYSTEM, group, list(members), how="by name")
+    return _committed(group)
+
+
+def restrict_category(
+    category: Category, *, read: tuple[Any, ...] = (), post: tuple[Any, ...] = ()
+) -> Category:
+    """Restrict ``category`` to the groups ``read`` (reading) and ``post`` (posting)."""
+    from forum.models import CategoryGroup
+    from forum.services.groups import caches
+
+    db.session.commit()
+    for group in {*read, *post}:
+        db.session.add(CategoryGroup(category_id=category.id, group_id=group.id,
+                                     may_read=group in read, may_post=group in post))  # fmt: skip
+    db.session.flush()
+    caches.refresh_categories([category.id])
+    db.session.commit()
+    return db.session.get(Category, category.id)

@@ -36,6 +36,8 @@ from sqlalchemy.engine import Connection, Engine
 BOUNDED = {
     "categories": "a few dozen, set up by admins; listed whole on the home page",
     "tags": "a curated vocabulary, set up by admins; listed whole on the tags page",
+    "groups": "a few dozen, set up by admins; listed whole on the groups page",
+    "category_groups": "the groups admins named on each category: a few per category at most",
     "pledge_versions": "one row per published wording of the confidentiality pledge",
     "site_settings": "one row",
     "site_page_versions": "one row per wording of the about, terms and privacy pages",

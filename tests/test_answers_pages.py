@@ -369,8 +369,8 @@ def test_mentions_and_similar_threads(app, client):
     sign_in(client, make_user())
     users = client.get("/mentions?q=priya").json["users"]
     assert [u["display_name"] for u in users] == ["Priya Shah"]
-    assert client.get("/mentions?q=").json == {"users": []}
-    assert client.get("/mentions?q=%25").json == {"users": []}
+    assert client.get("/mentions?q=").json == {"users": [], "groups": []}
+    assert client.get("/mentions?q=%25").json == {"users": [], "groups": []}
     threads = client.get("/similar?title=negative FIT safety netting").json["threads"]
     assert threads and threads[0]["title"] == "Safety-netting negative FIT results"
     assert client.get("/similar?title=").json == {"threads": []}

@@ -43,6 +43,7 @@ from forum import queries
 from forum.extensions import db
 from forum.models import (
     Category,
+    Group,
     Invitation,
     JoinRequest,
     ModerationItem,
@@ -59,6 +60,8 @@ from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import redaction
 from forum.services.discussions import bookmarks, helpful, questions, solutions, tags
 from forum.services.discussions import posting as discussions
+from forum.services.groups import admin as groups_admin
+from forum.services.groups import members as group_members
 from forum.services.library import resources as library
 from forum.services.membership import accounts, invitations, join_requests, pledge
 from forum.services.membership import data as member_data
@@ -87,6 +90,7 @@ from tests.factories import (
     make_user,
     post_with_attachment,
     reported_post,
+    restrict_category,
     sign_in,
     uploaded_file,
     with_two_factor,
@@ -258,6 +262,12 @@ PAGES: dict[str, Visit] = {
     "pages.terms": Visit("/terms", MEMBER, fixed=True),
     "pages.privacy": Visit("/privacy", ANONYMOUS, fixed=True),
     "admin_health.index": Visit("/admin/health", ADMIN, fixed=True),
+    "admin_groups.index": Visit("/admin/groups", ADMIN),
+    "admin_groups.show": Visit("/admin/groups/{group}", ADMIN),
+    "admin_groups.show[search]": Visit("/admin/groups/{group}?q=member", ADMIN),
+    "admin_groups.edit": Visit("/admin/groups/{group}/edit", ADMIN, fixed=True),
+    "groups.show": Visit("/g/reviewers", MEMBER),
+    "users.show[group]": Visit("/u/reviewers", MEMBER, status=302, fixed=True),
 }
 # fmt: on
 
@@ -279,6 +289,7 @@ FULL_READS: dict[str, dict[str, str]] = {
     },
     "admin_uploads.index": {"stored_files": "the total size of every stored file"},
     "admin_health.index": {"stored_files": "the total size of every stored file"},
+    "admin_groups.show[search]": {"users": "finds a name, username or email by any part"},
 }
 
 #: GET endpoints deliberately not swept, with the reason.
@@ -430,6 +441,16 @@ def build_world() -> World:
         education=make_category("Education and resources"),
     )  # fmt: skip
 
+    # A group holding the member, the only readers and writers of a category with a question.
+    reviewers = groups_admin.create_group(
+        admin, name="Reviewers", handle="reviewers", is_mentionable=True
+    )
+    group_members.add_members(admin, reviewers, [member, author], how="by name")
+    _commit()
+    restrict_category(make_category("Reviews"), read=(reviewers,), post=(reviewers,))
+    things["reviews"] = db.session.scalar(select(Category).where(Category.name == "Reviews"))
+    _question(member, things["reviews"], "A case for the reviewers", [])
+
     # The thread the thread pages show: the member's question, a reply by the author that is
     # reported and edited by staff, a reply accepted as the solution, the member's own reply
     # edited, a reply linking an uploaded file, a reply its writer edits (each round) to give a
@@ -482,6 +503,7 @@ def build_world() -> World:
             VERIFY_EMAIL, {"u": member.id, "e": "new@example.org", "f": email_fingerprint}
         ),
         unsubscribe_token=unsubscribe.make_token(member.id, home.id),
+        group=reviewers.id,
     )  # fmt: skip
     add_round(world, 0)
     _accept_current_pledge(world)
@@ -501,6 +523,14 @@ def add_round(world: World, n: int) -> None:
     category = make_category(f"Round category {n}")
     subscriptions.set_category_level(member, category, "watching")
     _question(other, category, f"Sarcoma referral question in category {n}", [])
+    # Groups: another group; another member of the member's group, which alone may read every
+    # other round's category (the round's group, without the member, reads the others).
+    round_group = groups_admin.create_group(admin, name=f"Round group {n}", handle=f"round-{n}")
+    reviewers = db.session.get(Group, world.ids["group"])
+    group_members.add_members(admin, reviewers, [other], how="by name")
+    group_members.add_members(admin, round_group, [other], how="by name")
+    _commit()
+    restrict_category(category, read=(reviewers,) if n % 2 else (round_group,))
 
     # More threads in the home category: tagged, some solved, some the member's, some pinned
     # site-wide, bookmarked and watched by the member; unanswered ones; the member answers

@@ -9,6 +9,7 @@ Answers: ``OK`` (200 for a page, a redirect that is not to sign-in for an action
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,9 +23,12 @@ from forum.extensions import db
 from forum.models import (
     AuditEntry,
     Category,
+    CategoryGroup,
     CategoryModerator,
     CategorySlug,
     Flag,
+    Group,
+    GroupMember,
     JoinRequest,
     MemberNote,
     MemberSanction,
@@ -50,11 +54,13 @@ from tests.factories import (
     make_admin,
     make_category,
     make_category_moderator,
+    make_group,
     make_moderator,
     make_reply,
     make_thread,
     make_user,
     reported_post,
+    restrict_category,
     sign_in,
     silenced_member,
 )
@@ -119,6 +125,15 @@ SETTINGS = {
 PAGE_TEXT = {"text": "# Who we are\n\nThe programme team, version {n}.", "note": "New."}
 #: Running the forum: pages that do not exist for anyone but admins.
 ADMINS = expect(member=404, other=404, category=404, moderator=404)
+#: A category only one group may read: the member, the silenced member and the category
+#: moderator are in it; the other category's moderator is not.
+GROUP_CONTENT = expect(member=OK, other=404, category=OK)
+#: Replying there: the silenced member reads but cannot write.
+GROUP_REPLY = expect(member=OK, other=404, category=OK, silenced=403)
+#: A category every member reads but only the group may post in.
+GROUP_POSTING = expect(member=OK, other=403, category=OK, silenced=403)
+#: The group pages: admins only; for everyone else they do not exist.
+ADMIN_PAGES = expect(member=404, other=404, category=404, moderator=404)
 
 
 @dataclass
@@ -182,7 +197,30 @@ def build_world() -> World:
         "moderator": make_moderator(),
         "admin": make_admin(),
     }
+    _add_groups(world, n)
     return world
+
+
+def _add_groups(world: World, n: int) -> None:
+    """A group of the member, the silenced member, the category moderator and one more; a
+    category only it reads and posts in, one everyone reads but only it posts in, each with a
+    thread; an empty group; and a member of the Wessex alliance outside the groups."""
+    actors = world.actors
+    grouped = make_user(name="Grouped Member")
+    group = make_group(f"Reviewers {n}", handle=f"reviewers-{n}", is_mentionable=True, members=(
+        actors["member"], actors["silenced"], actors["category_moderator"], grouped))  # fmt: skip
+    reviews = restrict_category(make_category(), read=(group,), post=(group,))
+    notices = restrict_category(make_category(), post=(group,))
+    author = actors["moderator"]
+    world.ids.update(
+        group=group.id, grouped=grouped.id, reviews=reviews.id, reviews_slug=reviews.slug,
+        notices_slug=notices.slug, spare_group=make_group(handle=f"spare-{n}").id,
+        wessex=make_user(alliance="Wessex").id,
+        group_thread=make_thread(reviews, author=author, title="For reviewers").id,
+        notices_thread=make_thread(notices, author=author, title="A notice").id,
+    )  # fmt: skip
+    for name in ("member", "silenced", "category_moderator"):
+        actors[name] = db.session.get(User, actors[name].id)
 
 
 def _loaded(post_id: int) -> Post:
@@ -200,6 +238,8 @@ class Route:
     data: dict[str, Any] = field(default_factory=dict)
     #: An allowed POST changes something (False for idempotent ones such as unclaiming).
     changes: bool = True
+    #: An allowed POST answers with a page (a report), not a redirect.
+    renders: bool = False
 
 
 R = Route
@@ -312,6 +352,41 @@ ROUTES = [
     # Running the forum
     R("health page", "GET", "/admin/health", ADMINS),
     R("retry failed email", "POST", "/admin/health/retry-mail", ADMINS),
+    # Categories restricted to a group
+    R("group-only category", "GET", "/c/{reviews_slug}", GROUP_CONTENT),
+    R("group-only thread", "GET", "/t/{group_thread}", GROUP_CONTENT),
+    R("reply in a group-only thread", "POST", "/t/{group_thread}/reply", GROUP_REPLY,
+      {"body": "Agreed, thank you."}),
+    R("group-posting category", "GET", "/c/{notices_slug}", MEMBERS),
+    R("group-posting thread", "GET", "/t/{notices_thread}", MEMBERS),
+    R("new thread where only the group posts", "GET", "/c/{notices_slug}/new", GROUP_POSTING),
+    R("reply where only the group posts", "POST", "/t/{notices_thread}/reply", GROUP_POSTING,
+      {"body": "Noted, thank you."}),
+    # A group's page for members (mentionable groups only), and the group pages for admins
+    R("a group members may mention", "GET", "/g/reviewers-{n}", MEMBERS),
+    R("its handle as a profile link", "GET", "/u/reviewers-{n}", expect(member=302, other=302,
+      category=302, moderator=302, admin=302)),
+    R("a group not open to mentions", "GET", "/g/spare-{n}", {**ADMIN_PAGES, "admin": 404}),
+    R("groups", "GET", "/admin/groups", ADMIN_PAGES),
+    R("add a group", "POST", "/admin/groups", ADMIN_PAGES,
+      {"name": "Matrix group {n}", "handle": "matrix-{n}"}),
+    R("group page", "GET", "/admin/groups/{group}", ADMIN_PAGES),
+    R("group page, finding members", "GET", "/admin/groups/{group}?q=member", ADMIN_PAGES),
+    R("edit group (form)", "GET", "/admin/groups/{group}/edit", ADMIN_PAGES),
+    R("edit group", "POST", "/admin/groups/{group}/edit", ADMIN_PAGES,
+      {"name": "Renamed {n}", "handle": "renamed-{n}"}),
+    R("delete group", "POST", "/admin/groups/{spare_group}/delete", ADMIN_PAGES),
+    R("add a member to a group", "POST", "/admin/groups/{group}/members", ADMIN_PAGES,
+      {"user_id": "{target}"}),
+    R("remove a member from a group", "POST", "/admin/groups/{group}/members/{grouped}/remove",
+      ADMIN_PAGES),
+    R("add an alliance to a group", "POST", "/admin/groups/{group}/alliance", ADMIN_PAGES,
+      {"alliance": "Wessex"}),
+    R("add members from a file", "POST", "/admin/groups/{group}/import", ADMIN_PAGES,
+      {"file": lambda: (io.BytesIO(b"email\nmember1@example.org\n"), "list.csv")},
+      changes=False, renders=True),
+    R("restrict categories to a group", "POST", "/admin/groups/{group}/categories",
+      ADMIN_PAGES, {"read": "{reviews}"}),
 ]
 # fmt: on
 
@@ -341,10 +416,15 @@ def snapshot() -> tuple:
         rows(SiteSettings.id, SiteSettings.name, SiteSettings.contact_email),
         rows(SitePageVersion.id, SitePageVersion.page, SitePageVersion.version),
         rows(OutboxMessage.id, OutboxMessage.status),
+        rows(Group.id, Group.name, Group.member_count), rows(GroupMember.group_id,
+        GroupMember.user_id), rows(CategoryGroup.category_id, CategoryGroup.group_id,
+        CategoryGroup.may_read, CategoryGroup.may_post),
     )  # fmt: skip
 
 
 def _fill(value: Any, ids: dict[str, int]) -> Any:
+    if callable(value):  # a file to upload, fresh for each request
+        return value()
     return value.format(**ids) if isinstance(value, str) else value
 
 
@@ -364,11 +444,11 @@ def _client_for(app: Any, world: World, actor: str) -> FlaskClient:
     return client
 
 
-def _check(response: Any, method: str, expected: Any) -> None:
-    location = response.headers.get("Location", "")
+def _check(response: Any, route: Route, expected: Any) -> None:
+    location, method = response.headers.get("Location", ""), route.method
     if expected == LOGIN:
         assert response.status_code == 302 and location.startswith("/login"), response.status_code
-    elif expected == OK and method == "GET":
+    elif expected == OK and (method == "GET" or route.renders):
         assert response.status_code == 200, response.status_code
     elif expected == OK:
         assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
@@ -392,7 +472,7 @@ def test_permission_matrix(app: Any, route: Route, subtests: Any) -> None:
             after = snapshot()
             if after != before:
                 world = None
-            _check(response, route.method, expected)
+            _check(response, route, expected)
             if expected != OK:
                 assert after == before, "a refusal must not change anything"
             elif route.method == "POST" and route.changes:
@@ -400,6 +480,8 @@ def test_permission_matrix(app: Any, route: Route, subtests: Any) -> None:
 
 
 MODERATION_BLUEPRINTS = {
+    "admin_groups",
+    "admin_group_members",
     "mod",
     "mod_posts",
     "mod_threads",

@@ -10,6 +10,7 @@ from forum.models.confidentiality import (
     PostFinding,
     ReviewOutcome,
 )
+from forum.models.group import CategoryGroup, Group, GroupMember
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
 from forum.models.moderation import (
@@ -116,4 +117,8 @@ __all__ = [
     # Running the forum: backups and the worker's heartbeat
     "BackupRecord",
     "WorkerHeartbeat",
+    # Groups and categories restricted to them
+    "CategoryGroup",
+    "Group",
+    "GroupMember",
 ]

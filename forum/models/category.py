@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum.models.base import Base, utcnow
@@ -28,6 +28,11 @@ class Category(Base):
     is_sensitive: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Archived: read-only (no new threads or replies), listed apart, still readable.
     archived_at: Mapped[datetime | None]
+    # Groups (forum/models/group.py): caches of ``category_groups``, written only with them.
+    #: Only these groups' members (and staff) may read; none: every member may.
+    read_group_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    #: Only these groups' members (and staff) may start threads and reply; none: every reader.
+    post_group_ids: Mapped[list[int] | None] = mapped_column(JSON)
     # Denormalised by services so the home page is one query.
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)

@@ -52,6 +52,9 @@ class User(Base):
     banned_at: Mapped[datetime | None]
     #: Cache of this member's ``category_moderators`` rows, written only with them.
     moderated_category_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    #: Cache of this member's ``group_members`` rows, written only with them
+    #: (forum/services/groups/): the policy reads it on every request.
+    group_ids: Mapped[list[int] | None] = mapped_column(JSON)
     # Two-factor sign-in and the pledge (closed membership) --------------------------------
     #: Base32 TOTP secret; set only once the member has proved their app with a code.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -75,6 +75,9 @@ class ActorSnapshot:
     is_authenticated: bool
     is_active: bool
     moderated_category_ids: frozenset[int]
+    #: The groups the member is in: part of the shape, since categories may be restricted
+    #: to groups, so readers in different groups never share a statement.
+    group_ids: frozenset[int]
     silenced_until: datetime | None
 
     @classmethod
@@ -85,6 +88,7 @@ class ActorSnapshot:
             is_authenticated=bool(actor.is_authenticated),
             is_active=bool(actor.is_active),
             moderated_category_ids=moderated_category_ids(actor),
+            group_ids=group_ids(actor),
             silenced_until=getattr(actor, "silenced_until", None),
         )
 
@@ -97,9 +101,9 @@ def visibility_shape(actor: Actor) -> ActorSnapshot:
     """What the ``visible_*_clause`` functions read of ``actor``, with their id replaced by
     the bound parameter ``actor_id``.
 
-    Readers of one role who moderate the same categories share a shape, so a statement built
-    from it can be kept and run with ``{"actor_id": actor.id}``: building a statement and its
-    cache key costs more than running it.
+    Readers of one role who moderate the same categories and are in the same groups share a
+    shape, so a statement built from it can be kept and run with ``{"actor_id": actor.id}``:
+    building a statement and its cache key costs more than running it.
     """
     snapshot = actor if isinstance(actor, ActorSnapshot) else ActorSnapshot.of(actor)
     shared_id = None if snapshot.id is None else ACTOR_ID
@@ -133,6 +137,18 @@ def moderated_category_ids(actor: Actor) -> frozenset[int]:
     if not is_member(actor):
         return frozenset()
     return frozenset(getattr(actor, "moderated_category_ids", None) or ())
+
+
+def group_ids(actor: Actor) -> frozenset[int]:
+    """The groups ``actor`` is a member of (none when not signed in or not active)."""
+    if not is_member(actor):
+        return frozenset()
+    return frozenset(getattr(actor, "group_ids", None) or ())
+
+
+def in_any_group(actor: Actor, wanted: list[int] | None) -> bool:
+    """Is ``actor`` in one of the groups ``wanted`` names?"""
+    return not group_ids(actor).isdisjoint(wanted or ())
 
 
 def is_silenced(actor: Actor, *, now: datetime | None = None) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from forum.models import Category, Post, Thread
-from forum.policy.actors import Actor, can_post, is_admin, is_member, is_staff
+from forum.policy.actors import Actor, can_post, in_any_group, is_admin, is_member, is_staff
 from forum.policy.visibility import (
     can_moderate,
     can_view_category,
@@ -27,16 +27,24 @@ def is_archived(category: Category) -> bool:
     return category.archived_at is not None
 
 
-def can_create_thread(actor: Actor, category: Category) -> bool:
+def may_write_in(actor: Actor, category: Category) -> bool:
+    """Posting restricted to groups: their members, staff and the category's moderators;
+    otherwise everyone who may read it. Nobody writes in an archived category."""
     if is_archived(category):
         return False
-    return can_view_category(actor, category) and can_post(actor)
+    if not category.post_group_ids or can_moderate(actor, category):
+        return can_view_category(actor, category)
+    return can_view_category(actor, category) and in_any_group(actor, category.post_group_ids)
+
+
+def can_create_thread(actor: Actor, category: Category) -> bool:
+    return may_write_in(actor, category) and can_post(actor)
 
 
 def can_reply(actor: Actor, thread: Thread) -> bool:
     if not can_view_thread(actor, thread) or not can_post(actor):
         return False
-    if is_archived(thread.category):
+    if not may_write_in(actor, thread.category):
         return False
     if thread.is_locked or thread.hidden_at is not None:
         return can_moderate(actor, thread.category)

@@ -30,6 +30,11 @@ def can_manage_member(actor: Actor, member: Any) -> bool:
     return is_admin(actor) and member.id != actor.id
 
 
+def can_manage_groups(actor: Actor) -> bool:
+    """Create groups, change their members and restrict categories to them: admins."""
+    return is_admin(actor)
+
+
 def can_publish_pledge(actor: Actor) -> bool:
     return is_admin(actor)
 

@@ -7,16 +7,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, and_, or_, select, true
 
-from forum.models import Category, Post, Thread
-from forum.policy.actors import Actor, is_member, is_staff, moderated_category_ids
+from forum.models import Category, CategoryGroup, Post, Thread
+from forum.policy.actors import (
+    Actor,
+    group_ids,
+    in_any_group,
+    is_member,
+    is_staff,
+    moderated_category_ids,
+)
 
 
 def can_view_category(actor: Actor, category: Category) -> bool:
+    """Members see every category but staff-only ones and those restricted to groups they
+    are not in; staff see everything."""
     if not is_member(actor):
         return False
-    return not category.is_staff_only or is_staff(actor)
+    if is_staff(actor):
+        return True
+    if category.is_staff_only:
+        return False
+    return not category.read_group_ids or in_any_group(actor, category.read_group_ids)
 
 
 def can_view_thread(actor: Actor, thread: Thread) -> bool:
@@ -35,7 +48,18 @@ def visible_categories_clause(actor: Actor) -> ColumnElement[bool]:
         return Category.id.is_(None)
     if is_staff(actor):
         return true()
-    return Category.is_staff_only.is_(False)
+    return and_(Category.is_staff_only.is_(False), _readable_by_groups_clause(actor))
+
+
+def _readable_by_groups_clause(actor: Actor) -> ColumnElement[bool]:
+    """No group named to read the category, or one of the actor's groups is (the rows
+    ``categories.read_group_ids`` caches, so SQL and ``can_view_category`` agree)."""
+    restricted = select(CategoryGroup.category_id).where(CategoryGroup.may_read.is_(True))
+    open_to_all = Category.id.not_in(restricted)
+    if not (ids := group_ids(actor)):
+        return open_to_all
+    theirs = restricted.where(CategoryGroup.group_id.in_(sorted(ids)))
+    return or_(open_to_all, Category.id.in_(theirs))
 
 
 def visible_threads_clause(actor: Actor) -> ColumnElement[bool]:

@@ -1,16 +1,18 @@
-"""Lookups for the composer: usernames to mention, and threads that may answer a new question."""
+"""Lookups for the composer: usernames and groups to mention, and threads that may answer a new
+question."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from forum import search
 from forum.extensions import db
-from forum.models import Thread, User
+from forum.models import Group, Thread, User
 from forum.policy import Actor, visible_threads_clause
 
 MENTION_LIMIT = 8
@@ -31,12 +33,24 @@ def _like(text: str) -> str:
     return _LIKE_SPECIALS.sub(r"\\\1", text)
 
 
-def mention_candidates(prefix: str, limit: int = MENTION_LIMIT) -> Sequence[User]:
-    """Active members whose username or name starts with ``prefix``, for @-autocomplete."""
+def _handle_or_name_starts(handle: Any, name: Any, prefix: str) -> ColumnElement[bool] | None:
+    """``handle`` or any word of ``name`` starts with what was typed after "@" (None: nothing
+    was typed)."""
     prefix = prefix.strip().lstrip("@").lower()[:30]
     if not prefix:
-        return []
+        return None
     pattern = _like(prefix) + "%"
+    return or_(
+        handle.like(pattern, escape="\\"),
+        func.lower(name).like(pattern, escape="\\"),
+        func.lower(name).like("% " + pattern, escape="\\"),
+    )
+
+
+def mention_candidates(prefix: str, limit: int = MENTION_LIMIT) -> Sequence[User]:
+    """Active members whose username or name starts with ``prefix``, for @-autocomplete."""
+    if (typed := _handle_or_name_starts(User.username, User.display_name, prefix)) is None:
+        return []
     stmt = (
         select(User)
         .where(
@@ -44,16 +58,20 @@ def mention_candidates(prefix: str, limit: int = MENTION_LIMIT) -> Sequence[User
             User.anonymised_at.is_(None),
             User.banned_at.is_(None),
             User.password_hash.is_not(None),
-            or_(
-                User.username.like(pattern, escape="\\"),
-                func.lower(User.display_name).like(pattern, escape="\\"),
-                func.lower(User.display_name).like("% " + pattern, escape="\\"),
-            ),
+            typed,
         )
         .order_by(User.username)
         .limit(limit)
     )
     return db.session.scalars(stmt).all()
+
+
+def mentionable_groups(prefix: str, limit: int = MENTION_LIMIT) -> Sequence[Group]:
+    """Groups members may mention whose handle or name starts with ``prefix``."""
+    if (typed := _handle_or_name_starts(Group.handle, Group.name, prefix)) is None:
+        return []
+    stmt = select(Group).where(Group.is_mentionable.is_(True), typed)
+    return db.session.scalars(stmt.order_by(Group.handle).limit(limit)).all()
 
 
 def title_words(title: str) -> list[str]:

@@ -15,7 +15,7 @@ from forum.paging import Page, offset_or_404
 _LISTED = (User.deactivated_at.is_(None), User.password_hash.is_not(None))
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped.lower()}%"
 
@@ -23,7 +23,7 @@ def _like(text: str) -> str:
 def _filtered(stmt: Select, q: str, alliance: str, role: str) -> Select:
     q = q.strip()[:100]
     if q:
-        pattern = _like(q.lstrip("@"))
+        pattern = like_pattern(q.lstrip("@"))
         columns = (User.display_name, User.username, User.organisation, User.job_title)
         stmt = stmt.where(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
     if alliance:

@@ -6,6 +6,8 @@ from flask import Blueprint
 
 from forum.views import home, pages, search
 from forum.views.admin import categories as admin_categories
+from forum.views.admin import group_members as admin_group_members
+from forum.views.admin import groups as admin_groups
 from forum.views.admin import health as admin_health
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
@@ -23,7 +25,16 @@ from forum.views.discussions import (
     threads,
 )
 from forum.views.library import resources, uploads
-from forum.views.membership import account, auth, join, members, passwords, two_factor, users
+from forum.views.membership import (
+    account,
+    auth,
+    join,
+    members,
+    passwords,
+    two_factor,
+    users,
+)
+from forum.views.membership import groups as member_groups
 from forum.views.moderation import audit, queue, reports, words
 from forum.views.moderation import members as moderated_members
 from forum.views.moderation import posts as moderated_posts
@@ -51,5 +62,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         pages, admin_settings,
         # running the forum
         admin_health,
+        # groups
+        admin_groups, admin_group_members, member_groups,
     )
 )  # fmt: skip

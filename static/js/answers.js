@@ -169,7 +169,7 @@
     list.id = "mention-suggestions-" + mentionCount;
     list.className = "mention-suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Members to mention");
+    list.setAttribute("aria-label", "Members and groups to mention");
     list.hidden = true;
     textarea.parentNode.appendChild(list);
     textarea.setAttribute("aria-autocomplete", "list");
@@ -209,20 +209,34 @@
       textarea.setAttribute("aria-activedescendant", options[active].id);
     }
 
-    function show(users) {
+    function groupLabel(group) {
+      var label = "@" + group.handle + " (group: " + group.name + ", " + group.members +
+        (group.members === 1 ? " member" : " members");
+      if (group.members > group.notified_at_most) {
+        label += "; only the first " + group.notified_at_most + " who can read this are notified";
+      }
+      return label + ")";
+    }
+
+    function show(data) {
       close();
-      if (!users.length) { return; }
-      users.forEach(function (user, i) {
+      var choices = (data.users || []).map(function (user) {
+        return {handle: user.username, label: "@" + user.username + " (" + user.display_name + ")"};
+      }).concat((data.groups || []).map(function (group) {
+        return {handle: group.handle, label: groupLabel(group)};
+      }));
+      if (!choices.length) { return; }
+      choices.forEach(function (choice, i) {
         var option = document.createElement("li");
         option.id = list.id + "-" + i;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
-        option.textContent = "@" + user.username + " (" + user.display_name + ")";
+        option.textContent = choice.label;
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();
-          choose(user.username);
+          choose(choice.handle);
         });
-        option.setAttribute("data-username", user.username);
+        option.setAttribute("data-username", choice.handle);
         list.appendChild(option);
       });
       list.hidden = false;
@@ -230,7 +244,7 @@
 
     var lookup = debounce(function (prefix) {
       getJSON(marker.getAttribute("data-mentions-url") + "?q=" + encodeURIComponent(prefix))
-        .then(function (data) { if (data && typedPrefix() === prefix) { show(data.users || []); } });
+        .then(function (data) { if (data && typedPrefix() === prefix) { show(data); } });
     }, 250);
 
     textarea.addEventListener("input", function () {

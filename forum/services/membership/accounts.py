@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.links import external_url
-from forum.models import Role, User, utcnow
+from forum.models import Group, Role, User, utcnow
 from forum.policy import Actor, is_admin, require
 from forum.services import audit
 from forum.services.mail import queue_email
@@ -59,6 +59,8 @@ def unique_username(seed: str) -> str:
     taken = set(
         db.session.scalars(select(User.username).where(User.username.like(f"{base}%"))).all()
     )
+    # "@name" mentions a member or a group: a group's handle is never a username.
+    taken |= set(db.session.scalars(select(Group.handle).where(Group.handle.like(f"{base}%"))))
     candidate, n = base, 1
     while candidate in taken:
         n += 1

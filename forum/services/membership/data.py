@@ -30,6 +30,7 @@ from forum.models import (
 )
 from forum.policy import Actor, can_manage_own_account, require
 from forum.services import audit
+from forum.services.groups import members as group_members
 from forum.services.membership import leaving
 from forum.services.membership.passwords import verify_password
 from forum.text.former_members import FORMER_MEMBER, former_address
@@ -51,6 +52,7 @@ OWN_ROW_TABLES = {
     ),
     "bookmarks": ("bookmarks",),
     "drafts": ("drafts",),
+    "groups": ("group_members",),
 }
 #: Columns never exported, whatever table they are in.
 SECRET_COLUMNS = {"password_hash", "totp_secret", "code_hash", "token_hash", "secret"}
@@ -165,7 +167,7 @@ _README = """Your data from the forum, exported {when} (UTC).
 profile.json             your profile and account settings
 posts.json               every post you wrote, with its earlier versions
 pledge_acceptances.json  when you accepted each version of the confidentiality pledge
-the other files          your reactions, notifications, settings and subscriptions
+the other files          your reactions, notifications, settings, subscriptions and groups
 """
 
 
@@ -184,6 +186,7 @@ def anonymise(user: User) -> None:
     now = utcnow()
     leaving.forget_member(user)
     _forget_invitations(user)
+    group_members.leave_every_group(user)
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.email = former_address(user.id)
     user.username, user.display_name = f"former_{user.id}", FORMER_MEMBER

@@ -11,7 +11,7 @@ from forum.alliances import ALLIANCES
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.links import external_url
-from forum.models import Post, Thread, User, utcnow
+from forum.models import Group, Post, Thread, User, utcnow
 from forum.policy import Actor, can_edit_profile, can_manage_own_account, require
 from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
@@ -44,6 +44,8 @@ def _check_username(user: User, username: str) -> str:
         taken = select(func.count()).where(User.username == username, User.id != user.id)
         if db.session.scalar(taken):
             raise ServiceError("That username is taken: choose another.", "username")
+        if db.session.scalar(select(Group.id).where(Group.handle == username)) is not None:
+            raise ServiceError("A group has that name: choose another username.", "username")
     return username
 
 

@@ -8,13 +8,17 @@ or its tags. Nobody hears about a post they cannot see, nor about their own post
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import (
+    Group,
+    GroupMember,
     Notification,
     NotificationKind,
     Post,
@@ -29,6 +33,8 @@ from forum.text import markup
 
 #: At most this many @mentions in one post notify anyone (a long list is a broadcast).
 MAX_MENTIONS = 20
+#: A mentioned group notifies at most this many of its members who may read the thread.
+GROUP_MENTION_LIMIT = 50
 #: ``quoting.quote_markdown`` heads a quote with ``[wrote](/p/<id>)``.
 QUOTE_SOURCE = re.compile(r"\[wrote\]\((?:[^)\s]*?)/p/(\d{1,12})\)")
 DIRECT = (NotificationKind.MENTION, NotificationKind.QUOTE, NotificationKind.REPLY)
@@ -51,7 +57,7 @@ def is_public(thread: Thread, post: Post) -> bool:
 def recipients_for_post(thread: Thread, post: Post) -> list[Recipient]:
     """Everyone to tell about ``post``, once each, already filtered by what they may see."""
     audience = subscriptions.thread_audience(thread)
-    chosen = _direct(post)
+    chosen = _direct(thread, post)
     for user_id, level in audience.levels.items():
         if user_id not in chosen and (found := _watching(user_id, level, post)) is not None:
             chosen[user_id] = found
@@ -86,9 +92,11 @@ def recipients_for_edit(thread: Thread, post: Post) -> list[Recipient]:
     earlier = set(markup.extract_mentions(before or ""))
     names = [n for n in markup.extract_mentions(post.body_source) if n not in earlier]
     muted = subscriptions.thread_audience(thread).thread_muted if names else set()
+    named = _user_ids_named(names[:MAX_MENTIONS])
+    named += _group_members_named(thread, post, names[:MAX_MENTIONS])
     chosen = [
         Recipient(user_id, NotificationKind.MENTION)
-        for user_id in _user_ids_named(names[:MAX_MENTIONS])
+        for user_id in dict.fromkeys(named)
         if user_id not in muted and user_id != post.author_id
     ]
     return _allowed(thread, chosen, _already_told(post.id))
@@ -117,11 +125,12 @@ def _watching(user_id: int, level: str, post: Post) -> Recipient | None:
     return None
 
 
-def _direct(post: Post) -> dict[int, Recipient]:
-    """Mentioned members, then authors of quoted posts, then the author replied to."""
+def _direct(thread: Thread, post: Post) -> dict[int, Recipient]:
+    """Mentioned members (by name or by group), then authors of quoted posts, then the author
+    replied to."""
     found: dict[int, Recipient] = {}
     names = markup.extract_mentions(post.body_source)[:MAX_MENTIONS]
-    for user_id in _user_ids_named(names):
+    for user_id in _user_ids_named(names) + _group_members_named(thread, post, names):
         found.setdefault(user_id, Recipient(user_id, NotificationKind.MENTION))
     quoted = [int(n) for n in QUOTE_SOURCE.findall(post.body_source)][:MAX_MENTIONS]
     for user_id in _authors_of(quoted):
@@ -136,6 +145,45 @@ def _user_ids_named(names: list[str]) -> list[int]:
     if not names:
         return []
     return list(db.session.scalars(select(User.id).where(User.username.in_(names))))
+
+
+def _group_readers(thread: Thread, author_id: int | None, names: list[str]) -> dict[str, list[int]]:
+    """For each mentionable group ``names`` holds, its members (but the writer) who may read
+    ``thread``, in the order they joined it."""
+    if not names:
+        return {}
+    stmt = (
+        select(Group.handle, User)
+        .join(GroupMember, GroupMember.user_id == User.id)
+        .join(Group, Group.id == GroupMember.group_id)
+        .where(Group.handle.in_(names), Group.is_mentionable.is_(True))
+        .order_by(Group.handle, GroupMember.added_at, User.id)
+    )
+    readers: dict[str, list[int]] = defaultdict(list)
+    for handle, user in db.session.execute(stmt):
+        if user.id != author_id and can_be_notified_about(user, thread):
+            readers[handle].append(user.id)
+    return readers
+
+
+def _group_members_named(thread: Thread, post: Post, names: list[str]) -> list[int]:
+    """The members a post's group mentions notify: of each group, the first
+    ``GROUP_MENTION_LIMIT`` to have joined who may read the thread."""
+    groups = _group_readers(thread, post.author_id, names).values()
+    return list(dict.fromkeys(chain.from_iterable(ids[:GROUP_MENTION_LIMIT] for ids in groups)))
+
+
+def group_mention_notes(thread: Thread, author_id: int | None, body: str) -> list[str]:
+    """What to tell the writer of a post just published in ``thread`` about each group it
+    mentions with more readers than a mention notifies."""
+    names = markup.extract_mentions(body)[:MAX_MENTIONS]
+    return [
+        f"@{handle}: {len(ids)} of its members can read this thread, and a group mention "
+        f"notifies at most {GROUP_MENTION_LIMIT}, so only the first {GROUP_MENTION_LIMIT} to "
+        "join the group were notified."
+        for handle, ids in _group_readers(thread, author_id, names).items()
+        if len(ids) > GROUP_MENTION_LIMIT
+    ]
 
 
 def _authors_of(post_ids: list[int]) -> list[int]:

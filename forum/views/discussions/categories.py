@@ -16,6 +16,7 @@ from forum.queries import listings
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import drafts, questions
+from forum.services.notifications import fanout
 from forum.text.case_template import CaseFields
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
@@ -52,9 +53,11 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     form = _ask_form(category)
     started = attach_composer_file(form) and save(form, lambda: _start_thread(category, form))
     if started:
-        thread = started.result
+        thread, mention_notes = started.result
         if thread.hidden_at is not None:
             flash("Your thread is awaiting approval by a moderator.", "info")
+        for note in mention_notes:
+            flash(note, "info")
         if note := form.pii_nudge_note():
             flash(note, "info")
         return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
@@ -111,8 +114,9 @@ def _case_fields(form: AskForm) -> CaseFields | None:
     )
 
 
-def _start_thread(category: Category, form: AskForm) -> Thread:
-    return questions.start_thread(
+def _start_thread(category: Category, form: AskForm) -> tuple[Thread, list[str]]:
+    """The new thread, and what to tell its writer about the groups it mentions."""
+    thread = questions.start_thread(
         current_user,
         category,
         title=form.title.data,
@@ -124,6 +128,9 @@ def _start_thread(category: Category, form: AskForm) -> Thread:
         client_token=form.client_token.data,
         pii_confirmed=form.pii_confirmations(),
     )
+    if thread.hidden_at is not None:
+        return thread, []
+    return thread, fanout.group_mention_notes(thread, current_user.id, form.body.data or "")
 
 
 DRAFT_FIELDS = ("kind", "age_band", "sex", "history", "presentation", "actions", "question")

@@ -19,6 +19,7 @@ from forum.extensions import db
 from forum.models import Draft, utcnow
 from forum.queries import composer as composer_lookups
 from forum.services.discussions import drafts
+from forum.services.notifications.fanout import GROUP_MENTION_LIMIT
 
 bp = Blueprint("composer", __name__)
 
@@ -101,11 +102,22 @@ def discard_thread(slug: str) -> Response | tuple[dict[str, Any], int]:
 
 @bp.get("/mentions")
 def mentions() -> dict[str, Any]:
-    """Members whose username or name starts with ``q``, for @-autocomplete."""
+    """Members and mentionable groups whose handle or name starts with ``q``, for
+    @-autocomplete; a group says how many members it has and how many a mention reaches."""
     prefix = request.args.get("q", "")[:30]
     users = composer_lookups.mention_candidates(prefix)
+    groups = composer_lookups.mentionable_groups(prefix)
     return {
-        "users": [{"username": user.username, "display_name": user.display_name} for user in users]
+        "users": [{"username": user.username, "display_name": user.display_name} for user in users],
+        "groups": [
+            {
+                "handle": group.handle,
+                "name": group.name,
+                "members": group.member_count,
+                "notified_at_most": GROUP_MENTION_LIMIT,
+            }
+            for group in groups
+        ],
     }
 
 

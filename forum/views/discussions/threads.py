@@ -18,6 +18,7 @@ from forum.queries import moderation as moderation_reads
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import drafts, questions, reading
+from forum.services.notifications import fanout
 from forum.views.discussions.categories import refuse_if_archived
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
@@ -104,9 +105,11 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     form = AnswerForm()
     posted = attach_composer_file(form) and save(form, lambda: _answer(thread, form))
     if posted:
-        post = posted.result
+        post, mention_notes = posted.result
         if post.is_held:
             flash("Your reply is awaiting approval by a moderator.", "info")
+        for note in mention_notes:
+            flash(note, "info")
         if note := form.pii_nudge_note():
             flash(note, "info")
         return redirect(url_for("posts.show", post_id=post.id))
@@ -117,8 +120,9 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     return _render_thread(thread, last_page, form)[0], 422
 
 
-def _answer(thread: Thread, form: AnswerForm) -> Post:
-    return questions.answer(
+def _answer(thread: Thread, form: AnswerForm) -> tuple[Post, list[str]]:
+    """The reply, and what to tell its writer about the groups it mentions."""
+    post = questions.answer(
         current_user,
         thread,
         body=form.body.data,
@@ -126,6 +130,9 @@ def _answer(thread: Thread, form: AnswerForm) -> Post:
         client_token=form.client_token.data,
         pii_confirmed=form.pii_confirmations(),
     )
+    if post.is_held:
+        return post, []
+    return post, fanout.group_mention_notes(thread, post.author_id, post.body_source)
 
 
 def _keep_reply_draft(thread: Thread, body: str) -> None:

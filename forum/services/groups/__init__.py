@@ -1,0 +1,1 @@
+"""Groups of members, their memberships, and the categories restricted to them."""
