@@ -221,3 +221,15 @@ def test_settings_cannot_carry_script(app, admin_client):
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert 'href="javascript:' not in page
+
+
+def test_when_the_database_cannot_be_read_pages_show_the_last_settings_or_the_defaults():
+    """A 503 page renders the forum's name while the database is down: it must not fail too."""
+    from forum import create_app
+
+    down = create_app("config.TestingConfig", SQLALCHEMY_DATABASE_URI="sqlite:////no/such/dir.db")
+    with down.test_request_context():
+        assert site_reads.site_settings().name == down.config["SITE_NAME"]
+        last = site_reads.SiteSnapshot("Leads Network", "", "", "t@example.org", saved=True)
+        down.extensions[site_reads.CACHE_KEY] = (last, 0.0)  # read long ago, lapsed
+        assert site_reads.site_settings() == last

@@ -15,6 +15,7 @@ from functools import cache
 
 from flask import abort, current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db
 from forum.models import SitePageVersion, SiteSettings
@@ -65,7 +66,14 @@ def site_settings() -> SiteSnapshot:
     lifetime = current_app.config.get("SITE_SETTINGS_CACHE_SECONDS", 10)
     if cached is not None and time.monotonic() - cached[1] < lifetime:
         return cached[0]
-    snapshot = _snapshot(db.session.execute(_SETTINGS).scalar_one_or_none())
+    try:
+        row = db.session.execute(_SETTINGS).scalar_one_or_none()
+    except SQLAlchemyError:
+        # The database is down or locked, and this is likely its 503 page: show what was read
+        # last, or the defaults, rather than fail the error page too.
+        db.session.rollback()
+        return cached[0] if cached is not None else _snapshot(None)
+    snapshot = _snapshot(row)
     current_app.extensions[CACHE_KEY] = (snapshot, time.monotonic())
     return snapshot
 
