@@ -75,7 +75,8 @@ def create_category(name: str, slug: str, description: str, **flags: bool) -> No
 
 @forum_cli.command("seed-demo")
 def seed_demo() -> None:
-    """Create demo categories, members and threads (does nothing if the forum has content)."""
+    """Create the demo forum: categories, members, threads, groups, library and welcome (does
+    nothing if the forum has content)."""
     created = seeding.seed_demo()
     db.session.commit()
     click.echo(

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 
 from forum import search
-from forum.cli import synthetic_text
+from forum.cli import demo_extras, synthetic_text
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User, utcnow
 from forum.policy import SYSTEM
@@ -157,7 +157,9 @@ def demo_sign_ins() -> list[tuple[str, str]]:
 
 
 def seed_demo() -> bool:
-    """Create the demo forum; returns False (and does nothing) if there are categories already."""
+    """Create the demo forum; returns False (and does nothing) if there are categories already.
+
+    Tags, groups, the restricted category, the library and the welcome: ``demo_extras``."""
     if db.session.scalar(select(func.count()).select_from(Category)):
         return False
     for position, (name, slug, description, staff_only) in enumerate(CATEGORIES):
@@ -180,6 +182,7 @@ def seed_demo() -> bool:
         thread = discussions.create_thread(author, category, title=title, body=body)
         for n, reply in enumerate(replies):
             discussions.reply_to_thread(users[(index + n + 1) % 3], thread, body=reply)
+    demo_extras.seed_extras({user.email: user for user in users})
     return True
 
 

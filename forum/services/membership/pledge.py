@@ -10,15 +10,16 @@ from forum.models import PledgeAcceptance, PledgeVersion, User, utcnow
 from forum.policy import Actor, can_publish_pledge, is_member, require
 from forum.services import audit
 
+#: One line a paragraph: the pledge page keeps the author's line breaks.
 DEFAULT_TEXT = """\
-I will protect patient confidentiality. I will never post anything that could identify a
-patient, alone or together with other details: no names, dates of birth, NHS numbers,
+I will protect patient confidentiality. I will never post anything that could identify a \
+patient, alone or together with other details: no names, dates of birth, NHS numbers, \
 addresses, photographs, or rare combinations of age, condition and place.
 
-I will treat what colleagues share here as confidential to this community, and will not
+I will treat what colleagues share here as confidential to this community, and will not \
 copy it elsewhere without their permission.
 
-I will be respectful and constructive, declare any conflict of interest on my profile, and
+I will be respectful and constructive, declare any conflict of interest on my profile, and \
 follow the GMC's guidance on confidentiality and on doctors' use of social media.
 
 I understand that moderators may edit or remove posts that break this pledge."""
