@@ -42,6 +42,9 @@ def run_axe(page: Page, tags: list[str] | None = None) -> list[dict]:
 
 def assert_no_violations(page: Page, tags: list[str] | None = None) -> None:
     """Fail with a readable summary if axe-core finds any violation on the page."""
+    # Audit the page as it is shown: rules such as target size and contrast read the layout,
+    # and a layout taken before the stylesheet arrives (a slow 304 under load) is unstyled.
+    page.wait_for_load_state("load")
     violations = run_axe(page, tags)
     if violations:
         raise AssertionError(describe(violations, page.url))
