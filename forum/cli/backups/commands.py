@@ -126,7 +126,8 @@ def plural(count: int, noun: str) -> str:
 
 def _print_counts(report: Checked) -> None:
     """Rows per table, restored and as recorded; tables empty in both in one line."""
-    click.echo(f"Restored into a scratch {report.dialect} database; rows per table:")
+    where = f" ({report.scratch}, dropped afterwards)" if report.scratch else ""
+    click.echo(f"Restored into a scratch {report.dialect} database{where}; rows per table:")
     shown = {name: counts for name, counts in report.tables.items() if counts != (0, 0)}
     width = max((len(name) for name in shown), default=5)
     click.echo(f"  {'table':<{width}}  {'restored':>9}  {'in backup':>9}")

@@ -44,6 +44,8 @@ class Checked:
     #: Table -> (rows restored, rows the manifest lists, or None if it lists none).
     tables: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: The scratch PostgreSQL database restored into (dropped afterwards); "" for SQLite.
+    scratch: str = ""
 
 
 def check(source: Path) -> Checked:
@@ -78,6 +80,7 @@ def _trial_restore(dialect: str, dump: Path, report: Checked) -> dict[str, int]:
             "(the check restores it into a scratch database on that server)."
         )
     with scratch_postgres(db.engine.url) as scratch:
+        report.scratch = scratch.database or ""
         load_postgres(dump, scratch, clean=False)
         return snapshot_of(scratch).tables
 
