@@ -22,6 +22,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    case,
     exists,
     func,
     select,
@@ -64,17 +65,12 @@ class ThreadRow:
     """A thread as a list shows it to one reader."""
 
     thread: Thread
-    #: The reader's marker; None when they have never opened the thread.
-    last_read: int | None
+    #: Posts by others after the reader's marker that they can see; 0 when they have never
+    #: opened the thread (``is_new`` says so instead).
+    unread_count: int
     #: Never opened, and active since the reader joined.
     is_new: bool
     tags: Sequence[Tag] = ()
-
-    @property
-    def unread_count(self) -> int:
-        if self.last_read is None:
-            return 0
-        return max(0, self.thread.last_post_number - self.last_read)
 
     @property
     def has_unread(self) -> bool:
@@ -110,6 +106,38 @@ def _read_join(actor: Actor) -> ColumnElement[bool]:
 NEW_SINCE = bindparam("new_since")
 
 
+def _unread_posts(shape: ActorSnapshot, what: Select) -> Select:
+    """``what`` over the posts of ``Thread`` after the reader's marker (``ThreadRead``) that
+    are unread for them: not deleted, visible to them, and not their own (a member's own
+    posts are never unread for them). An index range: ``posts (thread_id, post_number)``."""
+    return (
+        what.select_from(Post)
+        .where(
+            Post.thread_id == Thread.id,
+            Post.post_number > ThreadRead.last_read_post_number,
+            Post.author_id.is_distinct_from(shape.id),
+            Post.deleted_at.is_(None),
+            visible_posts_clause(shape),
+        )
+        .correlate(Thread, ThreadRead)
+    )
+
+
+def _behind(shape: ActorSnapshot) -> ColumnElement[bool]:
+    """The reader's marker is behind its thread by a post someone else wrote."""
+    return and_(
+        ThreadRead.last_read_post_number < Thread.last_post_number,
+        _unread_posts(shape, select(Post.id)).exists(),
+    )
+
+
+def _unread_count(shape: ActorSnapshot) -> ColumnElement[int]:
+    """How many posts of the row's thread are unread for the reader (0 without a marker)."""
+    counted = _unread_posts(shape, select(func.count())).scalar_subquery()
+    behind = ThreadRead.last_read_post_number < Thread.last_post_number
+    return case((behind, counted), else_=0)
+
+
 def _unread_halves(shape: ActorSnapshot) -> tuple[Select, Select]:
     """The reader's unread threads, as two index-driven halves (needs ``actor_id`` and
     ``new_since(actor)`` as ``new_since``): threads active since :func:`new_since` without a
@@ -124,10 +152,7 @@ def _unread_halves(shape: ActorSnapshot) -> tuple[Select, Select]:
         select(Thread.id, Thread.category_id)
         .select_from(ThreadRead)
         .join(Thread, Thread.id == ThreadRead.thread_id)
-        .where(
-            ThreadRead.user_id == shape.id,
-            ThreadRead.last_read_post_number < Thread.last_post_number,
-        )
+        .where(ThreadRead.user_id == shape.id, _behind(shape))
     )
     return never_opened, behind
 
@@ -175,7 +200,7 @@ def _list_statements(
     # The total counts the threads alone (an index: ``ix_threads_visibility``); only the
     # page's rows are joined to the reader's markers.
     counted = _filtered(select(func.count(Thread.id)), shape, kind, by_category, by_tag)
-    marked = select(Thread, ThreadRead.last_read_post_number, ThreadRead.thread_id.is_not(None))
+    marked = select(Thread, _unread_count(shape), ThreadRead.thread_id.is_not(None))
     marked = marked.outerjoin(ThreadRead, _read_join(shape))
     listed = _filtered(marked, shape, kind, by_category, by_tag)
     listed = listed.options(contains_eager(Thread.category))
@@ -213,8 +238,8 @@ def thread_list(
     tags = tags_by_thread([row[0].id for row in rows])
     since = joined_at(actor)
     items = [
-        ThreadRow(thread, last if opened else None, _is_new(thread, opened, since), tags[thread.id])
-        for thread, last, opened in rows
+        ThreadRow(thread, unread or 0, _is_new(thread, opened, since), tags[thread.id])
+        for thread, unread, opened in rows
     ]
     return Page(items, number, per_page, total)
 

@@ -39,9 +39,15 @@ class ReaderState:
     bookmarked: frozenset[int] = field(default_factory=frozenset)
     #: The marker before this visit; None when the thread was never opened.
     last_read: int | None = None
+    #: The reader: their own posts are never unread for them.
+    reader_id: int | None = None
 
     def is_unread(self, post: Post) -> bool:
-        return self.last_read is not None and post.post_number > self.last_read
+        return (
+            self.last_read is not None
+            and post.post_number > self.last_read
+            and post.author_id != self.reader_id
+        )
 
 
 _USER, _IDS = bindparam("user_id"), bindparam("post_ids", expanding=True)
@@ -67,7 +73,9 @@ def reader_state(actor: Actor, thread: Thread, post_ids: Sequence[int]) -> Reade
     for kind, value in db.session.execute(_READER_MARKS, params):
         found[kind].add(value)
     last_read = max(found["read"]) if found["read"] else None
-    return ReaderState(frozenset(found["helpful"]), frozenset(found["bookmark"]), last_read)
+    return ReaderState(
+        frozenset(found["helpful"]), frozenset(found["bookmark"]), last_read, actor.id
+    )
 
 
 def solution_post(thread: Thread, actor: Actor) -> Post | None:
@@ -111,7 +119,8 @@ def draft(actor: Actor, key: str) -> Draft | None:
 
 
 def first_unread_post_number(actor: Actor, thread: Thread) -> int:
-    """The first post the actor has not read that they can see (the last one if none)."""
+    """The first post by someone else the actor has not read and can see (the last post if
+    none): their own posts are never unread for them."""
     last_read = (
         select(ThreadRead.last_read_post_number)
         .where(ThreadRead.user_id == actor.id, ThreadRead.thread_id == thread.id)
@@ -123,6 +132,7 @@ def first_unread_post_number(actor: Actor, thread: Thread) -> int:
         .where(
             Post.thread_id == thread.id,
             Post.post_number > db.func.coalesce(last_read, 0),
+            Post.author_id.is_distinct_from(actor.id),
             Post.deleted_at.is_(None),
             visible_posts_clause(actor),
         )

@@ -23,7 +23,7 @@ from forum.policy import (
 )
 from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
-from forum.services.discussions import solutions
+from forum.services.discussions import reading, solutions
 from forum.services.library import uploads
 from forum.services.moderation import screening as moderation_screening
 from forum.services.moderation import state as moderation_state
@@ -154,13 +154,26 @@ def create_thread(
     db.session.add(post)
     if not decision.holds:  # a held thread counts once a moderator approves it
         _category_activity(thread, actor.display_name, now, new_thread=True)
-        _bump(User, actor.id, post_count=User.post_count + 1)
     db.session.flush()
     moderation_screening.apply_decision(decision, post)
     confidentiality.record_confirmations(post, verdict, source="thread")
     uploads.link_post_uploads(actor, post)
+    reading.record_own_post(actor.id, thread.id, 1)
     notifications.post_published(thread, post)
+    if not decision.holds:  # after the notifications: see _count_for_author
+        _count_for_author(actor)
     return thread
+
+
+def _count_for_author(actor: Actor) -> None:
+    """Count a published post on its author's row.
+
+    Last, after ``post_published`` has locked every member row it recounts together with
+    the author's, in id order: two members replying at once in threads the other watches
+    then queue on the first row instead of each holding their own and waiting for the
+    other's (a deadlock on PostgreSQL).
+    """
+    _bump(User, actor.id, post_count=User.post_count + 1)
 
 
 def _claim_post_number(thread: Thread, poster: str, now: datetime, *, counted: bool = True) -> int:
@@ -211,13 +224,14 @@ def reply_to_thread(
     db.session.add(post)
     if counted and thread.hidden_at is None:  # a hidden thread is not in its category's counts
         _category_activity(thread, actor.display_name, now, new_thread=False)
-    if counted:
-        _bump(User, actor.id, post_count=User.post_count + 1)
     db.session.flush()
     moderation_screening.apply_decision(decision, post)
     confidentiality.record_confirmations(post, verdict, source="reply")
     uploads.link_post_uploads(actor, post)
+    reading.record_own_post(actor.id, thread.id, number)
     notifications.post_published(thread, post)
+    if counted:
+        _count_for_author(actor)
     db.session.expire(thread, COUNTERS)
     return post
 

@@ -2,6 +2,11 @@
 
 One row per member and thread. Markers only move forward: the upsert keeps the larger of the
 stored and the new post number, so two tabs or a late request never un-read a thread.
+
+A member's own posts are never unread for them: writing a post moves their marker over it
+when they had read everything before it (:func:`record_own_post`), and the read side counts
+only other members' posts after the marker (``queries/listings.py``), so a reply written
+while earlier posts were still unread leaves those unread without counting itself.
 """
 
 from __future__ import annotations
@@ -38,6 +43,31 @@ def mark_thread_read(actor: Actor, thread: Thread, up_to: int) -> None:
     )
     db.session.execute(_forward_only(statement))
     notifications.mark_thread_read(actor, thread, up_to)
+
+
+def record_own_post(author_id: int | None, thread_id: int, number: int) -> None:
+    """The author of post ``number`` has read it: move their marker to it if they had read
+    every post before it (or never opened the thread: they started it, or replied from its
+    page), in one statement. A marker further behind stays, so others' unread posts stay
+    unread."""
+    if author_id is None:
+        return
+    statement = insert(ThreadRead).values(
+        user_id=author_id, thread_id=thread_id, last_read_post_number=number, read_at=utcnow()
+    )
+    caught_up = ThreadRead.last_read_post_number >= number - 1
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "thread_id"],
+            set_={
+                "last_read_post_number": case(
+                    (caught_up, statement.excluded.last_read_post_number),
+                    else_=ThreadRead.last_read_post_number,
+                ),
+                "read_at": case((caught_up, statement.excluded.read_at), else_=ThreadRead.read_at),
+            },
+        )
+    )
 
 
 def mark_all_read(actor: Actor, category: Category | None = None) -> None:

@@ -43,7 +43,13 @@ def email_due(now: datetime) -> datetime:
     return now + timedelta(minutes=int(current_app.config["EMAIL_DELAY_MINUTES"]))
 
 
-def _add(recipients: Iterable[Recipient], now: datetime, **fields: object) -> list[Notification]:
+def _add(
+    recipients: Iterable[Recipient],
+    now: datetime,
+    *,
+    lock_also: int | None = None,
+    **fields: object,
+) -> list[Notification]:
     made = [
         Notification(
             user_id=r.user_id,
@@ -57,7 +63,7 @@ def _add(recipients: Iterable[Recipient], now: datetime, **fields: object) -> li
     if made:
         db.session.add_all(made)
         db.session.flush()
-        recount_unread(n.user_id for n in made)
+        recount_unread((n.user_id for n in made), lock_also=lock_also)
     return made
 
 
@@ -75,7 +81,9 @@ def post_published(thread: Thread, post: Post, *, now: datetime | None = None) -
     now = now or utcnow()
     subscriptions.auto_watch(post.author_id, thread, started=post.post_number == 1)
     recipients = notification_fanout.recipients_for_post(thread, post)
-    _add(recipients, now, **_about(thread, post))
+    # The author's row is counted after this (services/discussions/posting.py): lock it in
+    # the same id-ordered batch as the recipients' rows.
+    _add(recipients, now, lock_also=post.author_id, **_about(thread, post))
 
 
 def notify_tags_added(
@@ -299,11 +307,24 @@ def _mark(*where: object) -> None:
     )
 
 
-def recount_unread(user_ids: Iterable[int | None]) -> None:
-    """Recount ``unread_notification_count`` for these members from their notifications."""
+def recount_unread(user_ids: Iterable[int | None], *, lock_also: int | None = None) -> None:
+    """Recount ``unread_notification_count`` for these members from their notifications.
+
+    The rows are locked in id order first (with ``lock_also``, a row the caller updates
+    next), in the same statement: two transactions recounting overlapping members in
+    different orders deadlocked on PostgreSQL. SQLite has no row locks (writers take turns)
+    and SQLAlchemy leaves ``FOR NO KEY UPDATE`` out there.
+    """
     ids = sorted({uid for uid in user_ids if uid is not None})
     if not ids:
         return
+    locked_ids = sorted(set(ids) | ({lock_also} if lock_also is not None else set()))
+    in_order = (
+        select(User.id)
+        .where(User.id.in_(locked_ids))
+        .order_by(User.id)
+        .with_for_update(key_share=True)
+    )
     unread = (
         select(func.count())
         .select_from(Notification)
@@ -312,7 +333,7 @@ def recount_unread(user_ids: Iterable[int | None]) -> None:
     )
     db.session.execute(
         update(User)
-        .where(User.id.in_(ids))
+        .where(User.id.in_(ids), User.id.in_(in_order))
         .values(unread_notification_count=unread)
         .execution_options(synchronize_session=False)
     )
