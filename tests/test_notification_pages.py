@@ -75,9 +75,13 @@ def test_opening_the_thread_reads_the_notification(app, client, reload):
 
 
 def test_mark_one_read_then_all(app, client):
+    """Marking an entry read marks its thread's group; other threads stay unread."""
     watcher, _, posts = _watcher_with_replies(3)
+    other = make_thread(author=watcher, title="A second question of mine")
+    make_reply(other, author=make_user(name="Dr Ann Answer"))
+    make_reply(other, author=make_user(name="Dr Ben Answer"))
     sign_in(client, watcher)
-    first = notifications_of(watcher)[0]
+    first = next(n for n in notifications_of(watcher) if n.post_id == posts[0].id)
     response = client.post(f"/notifications/{first.id}/read", data={"next": "/notifications"})
     assert response.status_code == 302 and response.headers["Location"] == "/notifications"
     assert unread_count(watcher) == 2

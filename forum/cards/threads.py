@@ -15,6 +15,7 @@ from markupsafe import Markup
 from forum.cards import cache as fragments
 from forum.cards.cache import FragmentCache
 from forum.cards.posts import Stamp
+from forum.models.thread import KIND_NAMES
 from forum.queries.listings import ThreadRow
 
 TEMPLATE = "_partials/thread_row.html"
@@ -28,6 +29,8 @@ class ThreadCard:
     slug: str
     title: str
     kind: str
+    #: "Question", "Discussion" or "Case question".
+    kind_name: str
     is_pinned: bool
     is_locked: bool
     #: Held or hidden: shown only to those who may see it anyway (its author, moderators).
@@ -55,6 +58,7 @@ def card(row: ThreadRow, *, show_category: bool, now: datetime) -> ThreadCard:
         slug=thread.slug,
         title=thread.title,
         kind=thread.kind,
+        kind_name=KIND_NAMES.get(thread.kind, ""),
         is_pinned=thread.is_pinned,
         is_locked=thread.is_locked,
         hidden=thread.hidden_at is not None,

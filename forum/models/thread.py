@@ -19,6 +19,13 @@ class ThreadKind(StrEnum):
     CASE = "case"
 
 
+#: Each kind as a badge names it, in lists and on the thread (text, never colour alone).
+KIND_NAMES = {
+    ThreadKind.QUESTION: "Question",
+    ThreadKind.DISCUSSION: "Discussion",
+    ThreadKind.CASE: "Case question",
+}
+
 #: A thread nobody has replied to, as SQL (the partial index's condition).
 UNANSWERED = "reply_count = 0"
 

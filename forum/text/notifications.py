@@ -45,6 +45,30 @@ def headline(notification: NotificationLike, title: str) -> str:
     return template.format(actor=notification.actor_name or "Someone", title=f"“{title}”")
 
 
+#: A thread's group of notifications, all of one kind: who, and what they did.
+GROUP_HEADLINES = {
+    "mention": "{people} mentioned you in {title}",
+    "quote": "{people} quoted your posts in {title}",
+    "reply": "{people} replied to your posts in {title}",
+    "watched_reply": "{people} replied in {title}",
+    "new_thread": "{people} started {title}",
+}
+
+
+def group_headline(latest: NotificationLike, title: str, people: int, one_kind: bool) -> str:
+    """One sentence for a thread's notifications: "Asha Patel and 2 others replied in ...".
+
+    ``latest`` is the newest of them, ``people`` how many different members they came from;
+    of mixed kinds (replies and a mention), the sentence says only that they posted.
+    """
+    others = people - 1
+    who = latest.actor_name or "Someone"
+    if others > 0:
+        who = f"{who} and {others} other{'s' if others > 1 else ''}"
+    template = GROUP_HEADLINES.get(latest.kind) if one_kind else None
+    return (template or "{people} posted in {title}").format(people=who, title=f"“{title}”")
+
+
 def email_headline(
     notification: NotificationLike, title: str, category: str, sensitive: bool
 ) -> str:
@@ -70,6 +94,6 @@ THREAD_LEVEL_CHOICES = [
 TOPIC_LEVEL_CHOICES = [
     ("watching", "Watching: every new thread and reply"),
     ("watching_first_post", "Watching first post: each new thread"),
-    ("normal", "Normal"),
-    ("muted", "Muted"),
+    ("normal", "Normal: threads you take part in, and mentions"),
+    ("muted", "Muted: nothing from threads here, except mentions of you"),
 ]

@@ -7,6 +7,7 @@ from flask import Flask
 from forum import policy
 from forum.cards import threads as thread_cards
 from forum.cards.times import time_tag, timeago
+from forum.models.thread import KIND_NAMES
 from forum.queries import site as site_reads
 
 
@@ -15,6 +16,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["time_tag"] = time_tag
     app.jinja_env.globals["thread_rows"] = thread_cards.rows
     app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["thread_kind_names"] = KIND_NAMES
     # The site's settings, cached per process (forum/queries/site.py).
     app.jinja_env.globals["site_name"] = site_reads.site_name
     app.jinja_env.globals["site_settings"] = site_reads.site_settings

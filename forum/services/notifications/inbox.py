@@ -30,6 +30,7 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import Actor, can_be_notified_about, can_manage_notifications, require
+from forum.queries.notifications import GROUPED_KINDS
 from forum.services.notifications import fanout as notification_fanout
 from forum.services.notifications import subscriptions
 from forum.services.notifications.fanout import Recipient
@@ -271,8 +272,18 @@ def _forget_digests(keys: Iterable[str]) -> None:
 
 
 def mark_read(actor: Actor, notification: Notification) -> None:
+    """Mark a notification read, with the rest of its entry on the notifications page: the
+    thread's other notifications of the kinds the page groups."""
     require(can_manage_notifications(actor, notification.user_id))
-    if notification.read_at is None:
+    if notification.thread_id is not None and notification.kind in GROUPED_KINDS:
+        _mark(
+            Notification.user_id == actor.id,
+            Notification.thread_id == notification.thread_id,
+            Notification.kind.in_(GROUPED_KINDS),
+        )
+        db.session.expire(notification, ["read_at", "email_due_at"])
+        recount_unread([actor.id])
+    elif notification.read_at is None:
         notification.read_at, notification.email_due_at = utcnow(), None
         db.session.flush()
         recount_unread([actor.id])
