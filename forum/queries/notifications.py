@@ -151,6 +151,7 @@ def _page_statements(shape: ActorSnapshot, per_page: int) -> tuple[Select, Selec
             groups.c.people,
             groups.c.kinds,
             groups.c.first_unread_post,
+            Category.is_sensitive,
         )
         .join(groups, groups.c.latest_id == Notification.id)
         .outerjoin(Thread, Thread.id == Notification.thread_id)
@@ -174,6 +175,7 @@ def _entry(
     people: int,
     kinds: int,
     first_unread_post: int | None,
+    sensitive: bool | None,
 ) -> NotificationRow:
     row = describe(notification)
     title = notification.thread.title if notification.thread is not None else ""
@@ -190,15 +192,15 @@ def _entry(
         values=values,
         count=total,
         unread=unread or 0,
-        preview=_preview(notification),
+        preview="" if sensitive else _preview(notification),
     )
 
 
 def _preview(notification: Notification) -> str:
-    """One line of the post's text, except in sensitive categories: as their emails do,
-    the page then says only where something happened (``services/notifications/email.py``)."""
-    post, thread = notification.post, notification.thread
-    if post is None or thread is None or thread.category.is_sensitive:
+    """One line of the post's text. Never called for sensitive categories: as their emails
+    (``services/notifications/email.py``), the page then says only where something happened."""
+    post = notification.post
+    if post is None:
         return ""
     return " ".join(markup.excerpt(post.body_html, PREVIEW_LENGTH).split())
 

@@ -34,14 +34,17 @@ def test_notifications_page_and_settings_have_no_violations(page, sign_in, watch
     expect(badge).to_have_text(re.compile(r"^3\s*unread$"))
     page.get_by_role("link", name=re.compile("^Notifications")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
-    expect(page.locator(".notification--unread")).to_have_count(3)
+    # One entry for the thread's three replies, with a preview of the latest.
+    entry = page.locator(".notification--unread")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("Dr Replier 2 and 2 others replied in")
+    expect(entry.locator(".badge--unread")).to_have_text("3 new")
+    expect(entry.locator(".notification__preview")).to_have_text("Reply 2")
     assert_no_violations(page)
 
-    page.get_by_role("button", name=re.compile("Mark as read.*Dr Replier 0")).click()
-    expect(page.locator(".notification--unread")).to_have_count(2)
-    page.get_by_role("link", name=re.compile("Dr Replier 2 replied")).click()
-    expect(page).to_have_url(re.compile(rf"/t/{watched['thread']}/.*#post-4$"))
-    expect(page.get_by_role("heading", name="Notifications for this thread")).to_be_visible()
+    entry.get_by_role("link", name=re.compile("Dr Replier 2 and 2 others replied")).click()
+    expect(page).to_have_url(re.compile(rf"/t/{watched['thread']}/.*#post-2$"))
+    expect(page.get_by_text("Notifications: Watching")).to_be_visible()
     assert_no_violations(page)
 
     page.goto("/account/notifications")
