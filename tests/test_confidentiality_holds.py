@@ -126,6 +126,7 @@ def test_the_hold_reason_names_the_kinds_not_the_text():
         "address together."
     )
     assert combination.is_check_hold(reason) and not combination.is_check_hold("Watched word")
+    assert combination.detail(reason).startswith("The writer confirmed a name")
 
 
 # Holding ----------------------------------------------------------------------------------
@@ -310,10 +311,9 @@ def test_others_cannot_read_find_or_hear_of_a_held_post(app):
     assert "zebrafish" in page and "Awaiting a confidentiality check." in page
     assert "the moderators have been asked to check it" in page
     moderator = _as(app, make_moderator())
-    assert (
-        "Awaiting a confidentiality check: the writer confirmed"
-        in moderator.get(f"/t/{thread.id}").text
-    )
+    seen_by_moderator = moderator.get(f"/t/{thread.id}").text
+    assert "Awaiting a confidentiality check.</strong>" in seen_by_moderator
+    assert "The writer confirmed a name, date of birth and address together." in seen_by_moderator
     queue = moderator.get("/mod/?type=confidentiality").text
     assert "Held for a confidentiality check" in queue and "nobody else can see this post" in queue
 

@@ -185,6 +185,8 @@ def _card(page: _Page, post: Post) -> PostCard:
 
 def _status_reason(post: Post, can_moderate: bool) -> str:
     """Why a post is held (for its moderators) or hidden (for all who still see it)."""
+    if post.is_held and combination.is_check_hold(post.held_reason):
+        return combination.detail(post.held_reason) if can_moderate else ""
     if post.is_held:
         return post.held_reason if can_moderate else ""
     return post.hidden_reason if post.is_hidden else ""

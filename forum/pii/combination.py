@@ -55,6 +55,12 @@ def hold_reason(kinds: Iterable[str]) -> str:
     return f"{HOLD_PREFIX}: the writer confirmed {listed(kinds)} together."
 
 
+def detail(reason: str) -> str:
+    """A check hold's reason without its opening words ("The writer confirmed ...")."""
+    rest = reason.removeprefix(HOLD_PREFIX).lstrip(": ")
+    return rest[:1].upper() + rest[1:]
+
+
 def is_check_hold(reason: str | None) -> bool:
     """Was a post held (``held_reason``) for a confidentiality check?"""
     return bool(reason) and str(reason).startswith(HOLD_PREFIX)
