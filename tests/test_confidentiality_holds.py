@@ -284,6 +284,8 @@ def test_deleting_a_held_post_takes_it_out_of_the_queue(app, client):
     assert "queue-entry--confidentiality" in client.get("/mod/?type=confidentiality").text
     client.post(f"/mod/posts/{post.id}/delete", data={"delete-reason": "Identifies a patient."})
     assert "queue-entry--confidentiality" not in client.get("/mod/?type=confidentiality").text
+    db.session.commit()
+    assert review_of(post).outcome == "deleted"
 
 
 # What other members see -------------------------------------------------------------------
