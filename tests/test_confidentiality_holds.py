@@ -204,6 +204,25 @@ def test_an_edit_adding_a_second_kind_holds_a_published_post_again(app):
     assert len(actions("confidentiality.hold")) == 1
 
 
+def test_a_new_title_that_completes_a_combination_hides_the_thread_again(app):
+    category, author = make_category(), make_user()
+    body = "Mrs Jones: ferritin 9, would you refer?"
+    thread = discussions.create_thread(
+        author, category, title="Iron deficiency", body=body, pii_confirmed=seen(body=body)
+    )
+    db.session.commit()
+    assert thread.hidden_at is None
+    title = "Iron deficiency near LS6 2QT"
+    post = loaded_post(opening_post(thread))
+    discussions.edit_post(
+        author, post, body=body, title=title, pii_confirmed=seen(title=title, body=body)
+    )
+    db.session.commit()
+    assert holds.is_held_for_check(db.session.get(Post, post.id))
+    assert db.session.get(Thread, thread.id).hidden_at is not None
+    assert db.session.get(type(category), category.id).thread_count == 0
+
+
 def test_an_edit_of_a_cleared_post_that_adds_nothing_new_stays_published(app):
     writer = make_user()
     post = confirmed_reply(make_thread(), writer, COMBINED)
