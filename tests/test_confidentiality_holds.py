@@ -396,3 +396,18 @@ def test_a_moderator_clears_it_from_the_queue(app, client, reload):
     assert "It is published now" in done.text
     reload()
     assert not db.session.get(Post, post.id).is_held
+
+
+def test_redacting_a_held_post_completes_its_check(app, client, reload):
+    thread = make_thread()
+    post = confirmed_reply(thread, make_user(), COMBINED)
+    sign_in(client, make_moderator())
+    page = client.get(f"/mod/posts/{post.id}/redact").text
+    assert "redacting it completes the check" in page
+    chosen = re.findall(r'name="spans" value="([0-9a-f]{64})"[^>]*checked', page)
+    assert client.post(f"/mod/posts/{post.id}/redact", data={"spans": chosen}).status_code == 302
+    reload()
+    post = db.session.get(Post, post.id)
+    assert not post.is_held and "[redacted]" in post.body_source
+    assert review_of(post).outcome == "redacted"
+    assert len(actions("confidentiality.release")) == 1
