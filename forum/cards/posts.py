@@ -21,6 +21,7 @@ from forum.cards import cache as fragments
 from forum.cards.cache import FragmentCache
 from forum.cards.times import time_element, time_parts
 from forum.models import Post, Thread
+from forum.pii import combination
 from forum.policy import Actor
 from forum.queries.thread_page import ReaderState
 
@@ -65,6 +66,8 @@ class PostCard:
     thread_id: int
     deleted: bool
     held: bool
+    #: Held until a moderator's confidentiality check (identifiers that combine).
+    held_for_check: bool
     hidden: bool
     #: Why it is held (shown to moderators) or hidden (shown to all who see it).
     status_reason: str
@@ -148,6 +151,7 @@ def _card(page: _Page, post: Post) -> PostCard:
         thread_id=thread.id,
         deleted=post.is_deleted,
         held=post.is_held,
+        held_for_check=post.is_held and combination.is_check_hold(post.held_reason),
         hidden=post.is_hidden,
         status_reason=_status_reason(post, can_mod),
         **_author_fields(post),
@@ -181,6 +185,8 @@ def _card(page: _Page, post: Post) -> PostCard:
 
 def _status_reason(post: Post, can_moderate: bool) -> str:
     """Why a post is held (for its moderators) or hidden (for all who still see it)."""
+    if post.is_held and combination.is_check_hold(post.held_reason):
+        return combination.detail(post.held_reason) if can_moderate else ""
     if post.is_held:
         return post.held_reason if can_moderate else ""
     return post.hidden_reason if post.is_hidden else ""
@@ -219,13 +225,40 @@ def _reply_target(post: Post) -> ReplyTarget | None:
     return ReplyTarget(target.id, target.post_number, target.author_name, shown=shown)
 
 
+@dataclass(frozen=True, slots=True)
+class WithheldCard:
+    """Where a post the reader reported stood, now hidden until a moderator checks it: a
+    placeholder shown to that reader only (``queries.moderation.reported_and_withheld``)."""
+
+    number: int
+
+
+WITHHELD_TEMPLATE = "_partials/post_withheld.html"
+
+
+def with_withheld(
+    cards: Sequence[PostCard], number: int | None, first: int, last: int
+) -> list[PostCard | WithheldCard]:
+    """``cards`` with a placeholder for post ``number`` in its place, if it is on this page
+    (post numbers ``first`` to ``last``)."""
+    shown: list[PostCard | WithheldCard] = list(cards)
+    if number is None or not first <= number <= last:
+        return shown
+    at = next((i for i, card in enumerate(shown) if card.number > number), len(shown))
+    shown.insert(at, WithheldCard(number))
+    return shown
+
+
 def fragment_cache() -> FragmentCache:
     """This app's cache (``POST_FRAGMENT_CACHE_SIZE`` entries; 0 turns caching off)."""
     return fragments.cache("post_fragments", "POST_FRAGMENT_CACHE_SIZE")
 
 
-def render(card: PostCard) -> Markup:
+def render(card: PostCard | WithheldCard) -> Markup:
     """The card's HTML, from the cache when this card was rendered before."""
+    if isinstance(card, WithheldCard):  # one line of text: not worth a cache entry
+        template = current_app.jinja_env.get_template(WITHHELD_TEMPLATE)
+        return Markup(template.render(card=card))
     html = fragment_cache().html(card, lambda: _render(card))
     return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 

@@ -20,6 +20,8 @@ class ReviewOutcome(StrEnum):
     CLEARED = "cleared"
     #: A moderator redacted what did.
     REDACTED = "redacted"
+    #: A moderator deleted the post.
+    DELETED = "deleted"
 
 
 class ConfidentialityReview(Base):

@@ -12,6 +12,7 @@ from werkzeug.exceptions import NotFound
 from forum.extensions import db
 from forum.models import (
     Category,
+    Flag,
     JoinRequest,
     ModerationItem,
     Post,
@@ -169,3 +170,25 @@ def merged_into(thread_id: int, actor: Actor) -> Thread | None:
         .where(Thread.id == merged.merged_into_id)
     )
     return target if target is not None and can_view_thread(actor, target) else None
+
+
+def reported_and_withheld(actor: Actor, thread: Thread, post_id: int) -> int | None:
+    """The number of ``thread``'s post ``post_id`` when ``actor`` reported it and can no
+    longer see it (hidden or held pending a moderator's check): the thread page shows them a
+    placeholder in its place. None otherwise, so nobody learns more than their own report."""
+    if not can_view_thread(actor, thread):
+        return None
+    post = db.session.scalar(
+        select(Post)
+        .join(Flag, Flag.post_id == Post.id)
+        .where(
+            Post.id == post_id,
+            Post.thread_id == thread.id,
+            Post.deleted_at.is_(None),
+            Flag.reporter_id == actor.id,
+        )
+        .limit(1)
+    )
+    if post is None:
+        return None
+    return None if can_view_post(actor, post) else post.post_number

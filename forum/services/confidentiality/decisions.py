@@ -10,12 +10,14 @@ from forum.extensions import db
 from forum.models import ConfidentialityReview, ReviewOutcome
 from forum.policy import Actor, can_review_confidentiality, require
 from forum.services import audit
+from forum.services.confidentiality import holds
 from forum.services.confidentiality.reviews import SUBJECT, resolve
 from forum.services.moderation.queue import check_not_claimed_by_another, release_claim
 
 
 def clear_review(actor: Actor, review: ConfidentialityReview) -> None:
-    """A moderator checked the post: nothing in it identifies a patient."""
+    """A moderator checked the post: nothing in it identifies a patient. A post held for
+    the check is published."""
     require(can_review_confidentiality(actor, review.post))
     if not review.is_open:
         raise ServiceError(f"{review.resolved_by_name or 'A moderator'} has checked this already.")
@@ -29,6 +31,7 @@ def clear_review(actor: Actor, review: ConfidentialityReview) -> None:
         after={"review_id": review.id, "kinds": review.kind_list},
     )
     db.session.flush()
+    holds.release_after_check(actor, review.post, review_id=review.id)
 
 
 def settle_reviews(actor: Actor, post_id: int, outcome: str) -> int:

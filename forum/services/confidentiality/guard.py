@@ -4,8 +4,10 @@ is saved (threads, replies, edits, titles, edit reasons and profiles).
 ``forum.pii`` finds identifiers and grades them. *Block* (NHS, CHI and H&C numbers): refused
 for everyone. *Confirm* (dates of birth, postcodes, titled names, hospital, phone, NI numbers,
 email addresses): refused until the writer confirms those very findings are not
-patient-identifiable; the post then publishes and waits in the review queue. Moderators of the
-category are not asked (they are the reviewers). *Nudge*: a note, never a refusal.
+patient-identifiable; the post then publishes and waits in the review queue, unless the kinds
+confirmed together point at a person (``forum/pii/combination.py``): then it is held until a
+moderator has checked it (``holds.py``). Moderators of the category are not asked (they are the
+reviewers). *Nudge*: a note, never a refusal.
 
 Nothing matched is stored or logged: a confirmed finding is kept as its kind, offsets and an
 HMAC of its value (``PII_SALT``), and ``Spotted`` never shows its text in a ``repr``.
@@ -28,6 +30,7 @@ from forum import pii
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Category, ConfidentialityReview, Post, PostFinding, utcnow
+from forum.pii import combination
 from forum.policy import Actor, can_moderate
 from forum.text import identifier_marks
 from forum.text.redaction import OTHER
@@ -144,6 +147,11 @@ class Verdict:
         """What the writer is shown when the form comes back: the most severe first."""
         order = {BLOCK: 0, CONFIRM: 1, NUDGE: 2}
         return sorted(self.spotted, key=lambda s: (order[s.severity], s.field, s.finding.start))
+
+    @property
+    def needs_check(self) -> bool:
+        """Do the confirmed kinds combine, so the post waits for a moderator's check?"""
+        return not self.trusted and combination.combines(s.kind for s in self.to_confirm)
 
     @property
     def confirm_fingerprints(self) -> list[str]:

@@ -39,7 +39,7 @@ from forum.models import (
 )
 from forum.policy import Actor, can_redact_post, require
 from forum.services import audit
-from forum.services.confidentiality import redaction_copies
+from forum.services.confidentiality import holds, redaction_copies
 from forum.services.confidentiality.decisions import settle_reviews
 from forum.services.confidentiality.guard import kind_name, pii_salt
 from forum.services.moderation import state as moderation_state
@@ -294,6 +294,8 @@ def _settle(actor: Actor, post: Post, work: _Work, restore: bool) -> None:
     if not post.is_held:  # a held post's approval entry stays: approving it is separate
         settle_open_items(actor, post, Outcome.EDITED, SETTLED_REASON)
     work.count("reviews_settled", settle_reviews(actor, post.id, ReviewOutcome.REDACTED))
+    if holds.release_after_check(actor, post):  # the check it waited for is this redaction
+        work.count("post_released")
     if restore and post.is_hidden and not post.is_deleted:
         moderation_state.unhide(post)
         work.count("post_restored")

@@ -23,6 +23,7 @@ from forum.policy import (
 )
 from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
+from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import reading, solutions
 from forum.services.library import uploads
 from forum.services.moderation import screening as moderation_screening
@@ -152,15 +153,19 @@ def create_thread(
     db.session.flush()
     post = _new_post(thread, 1, actor, body, now, client_token)
     db.session.add(post)
-    if not decision.holds:  # a held thread counts once a moderator approves it
+    # A held thread counts once a moderator approves it (or checks its identifiers).
+    if not (decision.holds or verdict.needs_check):
         _category_activity(thread, actor.display_name, now, new_thread=True)
     db.session.flush()
     moderation_screening.apply_decision(decision, post)
-    confidentiality.record_confirmations(post, verdict, source="thread")
+    review = confidentiality.record_confirmations(post, verdict, source="thread")
+    confidentiality_holds.hold_if_combined(actor, post, review, new=True)
     uploads.link_post_uploads(actor, post)
     reading.record_own_post(actor.id, thread.id, 1)
     notifications.post_published(thread, post)
-    if not decision.holds:  # after the notifications: see _count_for_author
+    if not (
+        decision.holds or verdict.needs_check
+    ):  # after the notifications: see _count_for_author
         _count_for_author(actor)
     return thread
 
@@ -218,7 +223,7 @@ def reply_to_thread(
     )
     decision = moderation_screening.screen_post(actor, thread.category, body)
     decision.raise_if_blocked()
-    counted = not decision.holds
+    counted = not (decision.holds or verdict.needs_check)
     number = _claim_post_number(thread, actor.display_name, now, counted=counted)
     post = _new_post(thread, number, actor, body, now, client_token)
     db.session.add(post)
@@ -226,7 +231,8 @@ def reply_to_thread(
         _category_activity(thread, actor.display_name, now, new_thread=False)
     db.session.flush()
     moderation_screening.apply_decision(decision, post)
-    confidentiality.record_confirmations(post, verdict, source="reply")
+    review = confidentiality.record_confirmations(post, verdict, source="reply")
+    confidentiality_holds.hold_if_combined(actor, post, review, new=True)
     uploads.link_post_uploads(actor, post)
     reading.record_own_post(actor.id, thread.id, number)
     notifications.post_published(thread, post)
@@ -294,9 +300,11 @@ def edit_post(
         post.thread.title = _clean_title(title)
         post.thread.slug = slugify(post.thread.title)
     edits = 0 if body == post.body_source else 1
-    confidentiality.record_confirmations(
+    review = confidentiality.record_confirmations(
         post, verdict, source="edit", edit_count=post.edit_count + edits
     )
+    # A second kind added to a published post hides it again until a moderator checks it.
+    confidentiality_holds.hold_if_combined(actor, post, review, new=False)
     if not edits:
         return post
     _claim_revision(post, base_edit_count)

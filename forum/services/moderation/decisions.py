@@ -14,6 +14,7 @@ from forum.extensions import db
 from forum.models import ItemKind, JoinRequest, ModerationItem, Outcome, Post, User, utcnow
 from forum.policy import Actor, can_moderate_post, require
 from forum.services import audit
+from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.membership import join_requests
 from forum.services.moderation import posts as moderation_posts
 from forum.services.moderation import state as moderation_state
@@ -157,12 +158,16 @@ def approve_post(actor: Actor, item: ModerationItem, *, note: str = "") -> None:
         raise ServiceError("Its author has deleted this post, so there is nothing to approve.")
     note = " ".join(note.split())[:1000]
     before = _close(actor, item, Outcome.APPROVED, note, False)
-    if item.post.is_held:
+    # Identifiers that combine still wait for their confidentiality check.
+    waits = confidentiality_holds.keep_for_check(item.post)
+    if item.post.is_held and not waits:
         moderation_state.release(item.post)
     tell_post_author(
         item.post,
         MessageKind.POST_APPROVED,
-        "A moderator approved your post: everyone can see it now.",
+        "A moderator approved your post; it is shown once its confidentiality check is done."
+        if waits
+        else "A moderator approved your post: everyone can see it now.",
         note,
     )
     _record(actor, item, before, note)

@@ -7,9 +7,19 @@ from sqlalchemy import delete, select
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import ItemKind, ModerationItem, Outcome, Post, QueueClaim, Thread, utcnow
+from forum.models import (
+    ItemKind,
+    ModerationItem,
+    Outcome,
+    Post,
+    QueueClaim,
+    ReviewOutcome,
+    Thread,
+    utcnow,
+)
 from forum.policy import Actor, can_moderate_post, can_purge_post, require
 from forum.services import audit
+from forum.services.confidentiality.decisions import settle_reviews
 from forum.services.discussions import posting as discussions
 from forum.services.moderation import state as moderation_state
 from forum.services.moderation.messages import MessageKind, tell_flaggers, tell_post_author
@@ -85,6 +95,7 @@ def delete_post(actor: Actor, post: Post, *, reason: str) -> None:
     before = _state(post)
     moderation_state.soft_delete(post, by_id=actor.id)
     settle_open_items(actor, post, Outcome.DELETED, reason)
+    settle_reviews(actor, post.id, ReviewOutcome.DELETED)  # nothing left to check
     audit.record(
         actor, "post.delete", target=post, before=before, after=_state(post), reason=reason
     )

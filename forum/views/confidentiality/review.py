@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from forum import pii, policy, queries
 from forum.forms.redaction import RedactForm
 from forum.models import ConfidentialityReview, Post
+from forum.pii import combination
 from forum.queries import Page
 from forum.queries import confidentiality as confidentiality_incidents
 from forum.services.confidentiality import decisions as confidentiality_decisions
@@ -50,6 +51,12 @@ def pii_kind_name(kind: str) -> str:
     return kind_name(kind)
 
 
+@bp.app_template_global("held_for_check")
+def held_for_check(post: Post) -> bool:
+    """Is ``post`` held until a moderator's confidentiality check?"""
+    return post.held_at is not None and combination.is_check_hold(post.held_reason)
+
+
 def _back() -> BaseResponse:
     return redirect(safe_next_url(request.form.get("next"), url_for("mod.queue")))
 
@@ -69,8 +76,19 @@ def _review(review_id: int) -> ConfidentialityReview:
 @bp.post("/confidentiality/<id:review_id>/clear")
 def clear(review_id: int) -> BaseResponse:
     review = _review(review_id)
+    was_held = held_for_check(review.post)
     if save(None, lambda: confidentiality_decisions.clear_review(current_user, review)):
-        flash("Checked: nothing in the post identifies a patient. It leaves the queue.", "success")
+        if was_held and not review.post.is_held:
+            flash(
+                "Checked: nothing in the post identifies a patient. It is published now, and "
+                "those watching the thread or mentioned in it are told.",
+                "success",
+            )
+        else:
+            flash(
+                "Checked: nothing in the post identifies a patient. It leaves the queue.",
+                "success",
+            )
     return _back()
 
 

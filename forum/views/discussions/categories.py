@@ -15,6 +15,7 @@ from forum.models import Category, Draft, Thread
 from forum.queries import listings
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
+from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import drafts, questions
 from forum.services.notifications import fanout
 from forum.text.case_template import CaseFields
@@ -54,7 +55,10 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     started = attach_composer_file(form) and save(form, lambda: _start_thread(category, form))
     if started:
         thread, mention_notes = started.result
-        if thread.hidden_at is not None:
+        opening = confidentiality_holds.opening_post(thread) if thread.hidden_at else None
+        if opening is not None and (check := confidentiality_holds.writer_note(opening)):
+            flash(check, "info")
+        elif thread.hidden_at is not None:
             flash("Your thread is awaiting approval by a moderator.", "info")
         for note in mention_notes:
             flash(note, "info")

@@ -10,6 +10,7 @@ from forum import policy, queries
 from forum.extensions import db
 from forum.forms.posts import EditPostForm
 from forum.models import Post
+from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import posting as discussions
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
@@ -44,6 +45,8 @@ def edit(post_id: int) -> str | Response | tuple[str, int]:
         edited = save(form, lambda: _edit(post, form))
         if edited:
             flash("Your changes are saved.", "success")
+            if check := confidentiality_holds.writer_note(post):
+                flash(check, "info")
             if note := form.pii_nudge_note():
                 flash(note, "info")
             return redirect(_location(post))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, NotFound
 from werkzeug.wrappers import Response
@@ -17,6 +17,7 @@ from forum.models import Post, Thread
 from forum.queries import moderation as moderation_reads
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
+from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import drafts, questions, reading
 from forum.services.notifications import fanout
 from forum.views.discussions.categories import refuse_if_archived
@@ -44,6 +45,10 @@ def _render_thread(
     cards = post_cards.cards(
         actor, thread, page.items, reader=answers.reader, open_items=open_items
     )
+    if reported := request.args.get("reported", type=int):  # after reporting a post
+        withheld = moderation_reads.reported_and_withheld(actor, thread, reported)
+        first = (page_number - 1) * per_page + 1
+        cards = post_cards.with_withheld(cards, withheld, first, first + per_page - 1)
     return render_template(
         "discussions/threads/show.html",
         thread=thread,
@@ -106,7 +111,9 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     posted = attach_composer_file(form) and save(form, lambda: _answer(thread, form))
     if posted:
         post, mention_notes = posted.result
-        if post.is_held:
+        if check := confidentiality_holds.writer_note(post):
+            flash(check, "info")
+        elif post.is_held:
             flash("Your reply is awaiting approval by a moderator.", "info")
         for note in mention_notes:
             flash(note, "info")
