@@ -179,3 +179,21 @@ def test_the_changes_page_shows_corpus_payloads_as_text(app, client):
         assert payload not in diff
     # The only tags in the diff are the diff's own: every "<" of the payloads is text.
     assert "<" not in ALLOWED_TAGS.sub("", diff) and "added: </span>" in diff
+
+
+def test_a_long_text_with_scattered_edits_diffs_quickly_and_finds_each_edit():
+    import time
+
+    words = [f"{w}{i % 700}" for i, w in enumerate(["patient", "referral", "the", "of"] * 2500)]
+    old = " ".join(words)
+    edited = list(words)
+    for i in range(0, len(edited), 250):
+        edited[i] = "CHANGED"
+    started = time.perf_counter()
+    diff = diff_texts(old, " ".join(edited))
+    assert time.perf_counter() - started < 3
+    assert (diff.added, diff.removed) == (40, 40)
+    repeated = " ".join(["the patient"] * 4000)  # few distinct words: the worst case
+    started = time.perf_counter()
+    assert not diff_texts(repeated, repeated.replace("patient", "person", 30)).is_empty
+    assert time.perf_counter() - started < 3

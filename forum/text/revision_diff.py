@@ -1,10 +1,11 @@
 """A compact word-level diff between two versions of a text (a post's source, a site page).
 
-The texts are split into words, punctuation and runs of whitespace, and compared with
-``difflib``. Removed words are wrapped in ``<del>``, added ones in ``<ins>``, each with a
-visually hidden "added"/"removed" for screen readers; long unchanged stretches fold to a few
-words of context either side and a note ("… 120 unchanged words …"). Changes to spacing alone
-are not shown, but a line break added or removed is, as a visible ¶.
+The texts are split into words and punctuation, each with the whitespace before it, and the
+words compared with ``difflib`` (the common start and end set aside first). Removed words are
+wrapped in ``<del>``, added ones in ``<ins>``, each with a visually hidden "added"/"removed"
+for screen readers; long unchanged stretches fold to a few words of context either side and a
+note ("… 120 unchanged words …"). Changes to spacing alone are not shown, but a line break
+added or removed is, as a visible ¶.
 
 Everything is escaped here and returned as ``Markup`` with only those tags added, so
 templates never need ``|safe``.
@@ -26,6 +27,9 @@ CONTEXT_WORDS = 8
 MIN_FOLDED = 6
 
 _TOKENS = re.compile(r"\s+|\w+(?:['’]\w+)*|[^\w\s]")
+_PIECES = re.compile(r"(\s*)(\w+(?:['’]\w+)*|[^\w\s])")
+#: Above this many word pairs to weigh, ``difflib``'s faster heuristic is used instead.
+EXHAUSTIVE_BUDGET = 2_000_000
 _WORD = re.compile(r"\w")
 SegmentKind = Literal["same", "added", "removed", "folded"]
 
@@ -58,48 +62,73 @@ def _words(tokens: list[str]) -> int:
     return sum(1 for t in tokens if _WORD.match(t))
 
 
-def _is_space(tokens: list[str]) -> bool:
-    return all(t.isspace() for t in tokens)
+@dataclass(frozen=True)
+class _Pieces:
+    """A text as words and punctuation, each with the whitespace before it."""
+
+    seps: list[str]
+    words: list[str]
+    tail: str
+
+    @classmethod
+    def of(cls, text: str) -> _Pieces:
+        seps, words, end = [], [], 0
+        for match in _PIECES.finditer(text):
+            seps.append(match.group(1))
+            words.append(match.group(2))
+            end = match.end()
+        return cls(seps, words, text[end:])
+
+    def run(self, start: int, stop: int) -> str:
+        """Words ``start`` to ``stop`` with the whitespace between them (not before)."""
+        inner = (self.seps[k] + self.words[k] for k in range(start + 1, stop))
+        return self.words[start] + "".join(inner)
 
 
-def _edges(text: str) -> tuple[str, str, str]:
-    """Leading whitespace, the rest, trailing whitespace."""
-    core = text.strip()
-    if not core:
-        return text, "", ""
-    start = text.index(core)
-    return text[:start], core, text[start + len(core) :]
+def _matches(a: list[str], b: list[str]) -> Iterator[tuple[str, int, int, int, int]]:
+    """``difflib`` opcodes, the common start and end set aside first (most edits are small);
+    past ``EXHAUSTIVE_BUDGET`` the matcher's faster heuristic (autojunk) takes over."""
+    lead = 0
+    while lead < min(len(a), len(b)) and a[lead] == b[lead]:
+        lead += 1
+    trail = 0
+    while trail < min(len(a), len(b)) - lead and a[-1 - trail] == b[-1 - trail]:
+        trail += 1
+    if lead:
+        yield "equal", 0, lead, 0, lead
+    mid_a, mid_b = a[lead : len(a) - trail], b[lead : len(b) - trail]
+    exhaustive = len(mid_a) * len(mid_b) <= EXHAUSTIVE_BUDGET
+    matcher = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=not exhaustive)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        yield op, i1 + lead, i2 + lead, j1 + lead, j2 + lead
+    if trail:
+        yield "equal", len(a) - trail, len(a), len(b) - trail, len(b)
 
 
-def _changed(kind: SegmentKind, tokens: list[str]) -> Iterator[Segment]:
-    """A run of added or removed tokens, its outer whitespace left unmarked."""
-    lead, core, trail = _edges("".join(tokens))
-    yield Segment("same", lead)
-    yield Segment(kind, core)
-    yield Segment("same", trail)
-
-
-def _spacing(old: list[str], new: list[str]) -> Iterator[Segment]:
-    """A change of whitespace only: shown only when it adds or removes a line break."""
-    before, after = "".join(old).count("\n"), "".join(new).count("\n")
+def _line_breaks(old_sep: str, new_sep: str) -> Iterator[Segment]:
+    """A change of spacing alone shows only when it adds or removes a line break."""
+    before, after = old_sep.count("\n"), new_sep.count("\n")
     if after > before:
         yield Segment("added", "\n")
     elif before > after:
         yield Segment("removed", "\n")
-    yield Segment("same", "".join(new))
 
 
-def _opcodes(a: list[str], b: list[str]) -> Iterator[Segment]:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        old, new = a[i1:i2], b[j1:j2]
+def _opcodes(a: _Pieces, b: _Pieces) -> Iterator[Segment]:
+    for op, i1, i2, j1, j2 in _matches(a.words, b.words):
         if op == "equal":
-            yield Segment("same", "".join(old))
-        elif _is_space(old) and _is_space(new):
-            yield from _spacing(old, new)
-        else:
-            yield from _changed("removed", old)
-            yield from _changed("added", new)
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                yield from _line_breaks(a.seps[i], b.seps[j])
+                yield Segment("same", b.seps[j] + b.words[j])
+            continue
+        if i2 > i1:
+            yield Segment("same", a.seps[i1])
+            yield Segment("removed", a.run(i1, i2))
+        if j2 > j1:
+            if i2 == i1:
+                yield Segment("same", b.seps[j1])
+            yield Segment("added", b.run(j1, j2))
+    yield Segment("same", b.tail)
 
 
 def _merged(segments: Iterator[Segment]) -> list[Segment]:
@@ -175,8 +204,7 @@ def _render(seg: Segment) -> Markup:
 
 def diff_texts(old: str, new: str) -> Diff:
     """Compare two texts word by word (see the module's docstring)."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    segments = _merged(_opcodes(a, b))
+    segments = _merged(_opcodes(_Pieces.of(old), _Pieces.of(new)))
     added = sum(_words(_TOKENS.findall(s.text)) for s in segments if s.kind == "added")
     removed = sum(_words(_TOKENS.findall(s.text)) for s in segments if s.kind == "removed")
     return Diff(_folded(segments), added, removed)
