@@ -247,3 +247,17 @@ def test_the_action_filter_lists_names_and_filters_by_code(app, client):
     exported = client.get("/mod/audit/export.csv?action=thread.pin").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert [(r["action"], r["action_name"]) for r in rows] == [("thread.pin", "Pinned a thread")]
+
+
+def test_targets_link_only_to_pages_the_reader_can_open(app, client):
+    admin = make_admin()
+    audit.record(admin, "site.settings", before={"name": "Old"}, after={"name": "New"})
+    db.session.commit()
+    sign_in(client, make_moderator())
+    as_moderator = client.get("/mod/audit/").get_data(as_text=True)
+    assert "Changed the site’s settings" in as_moderator and "Site settings" in as_moderator
+    assert 'href="/admin/settings"' not in as_moderator.split("<main")[1]
+    admin_client = app.test_client()
+    sign_in(admin_client, admin)
+    as_admin = admin_client.get("/mod/audit/").get_data(as_text=True)
+    assert '<a href="/admin/settings">Site settings</a>' in as_admin
