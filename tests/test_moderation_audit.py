@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
+from werkzeug.local import LocalProxy
 
 from forum.extensions import db
 from forum.models import AuditEntry, utcnow
@@ -17,9 +19,11 @@ from tests.factories import (
     make_category_moderator,
     make_moderator,
     make_reply,
+    make_tag,
     make_thread,
     make_user,
     sign_in,
+    totp_code,
 )
 
 
@@ -130,3 +134,130 @@ def test_category_moderators_and_members_cannot_read_the_log(app, client):
     sign_in(client, make_category_moderator(make_category()))
     assert client.get("/mod/audit/").status_code == 403
     assert client.get("/mod/audit/export.csv").status_code == 403
+
+
+# Plain-English names and real targets ------------------------------------------------------
+
+
+def test_record_unwraps_a_context_proxy_so_the_target_is_the_member(app):
+    member = make_user(name="Proxy Member")
+    entry = audit.record(
+        LocalProxy(lambda: member), "2fa.enable", target=LocalProxy(lambda: member)
+    )
+    assert (entry.actor_id, entry.actor_name) == (member.id, "Proxy Member")
+    assert (entry.target_type, entry.target_id, entry.subject_user_id) == (
+        "user",
+        member.id,
+        member.id,
+    )
+
+
+def _setup_secret(page: bytes) -> str:
+    text = page.decode()
+    start = text.index('class="secret-key">') + len('class="secret-key">')
+    return text[start : text.index("<", start)]
+
+
+def test_two_factor_set_up_is_recorded_against_the_member_and_shown_by_name(app, client):
+    member = make_user(name="Dr Two Factor")
+    sign_in(client, member)
+    secret = _setup_secret(client.get("/account/2fa").data)
+    assert client.post("/account/2fa", data={"code": totp_code(secret)}).status_code == 200
+    assert client.post("/account/sign-out-everywhere").status_code == 302
+    db.session.commit()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action.in_(["2fa.enable", "auth.sign_out_everywhere"]))
+    ).all()
+    assert len(entries) == 2
+    for entry in entries:
+        assert (entry.target_type, entry.target_id) == ("user", member.id), entry.action
+    sign_in(client, make_admin())
+    page = client.get("/mod/audit/").get_data(as_text=True)
+    assert "Set up two-factor sign-in" in page and "Signed out on every device" in page
+    assert f'<a href="/mod/members/{member.id}">Dr Two Factor</a>' in page
+    assert "localproxy" not in page.lower()
+
+
+def test_entries_recorded_before_the_proxy_fix_still_name_the_member(app, client):
+    member = make_user(name="Legacy Member")
+    db.session.add(
+        AuditEntry(
+            actor_id=member.id,
+            actor_name=member.display_name,
+            action="2fa.enable",
+            target_type="localproxy",
+            target_id=member.id,
+            subject_user_id=member.id,
+        )
+    )
+    db.session.commit()
+    sign_in(client, make_admin())
+    page = client.get("/mod/audit/").get_data(as_text=True)
+    assert f'<a href="/mod/members/{member.id}">Legacy Member</a>' in page
+    assert "localproxy" not in page.lower()
+
+
+def test_the_log_names_actions_and_targets_in_plain_english(app, client):
+    moderator = make_moderator(name="Sam Mod")
+    author = make_user(name="Post Author")
+    thread = make_thread(title="Two-week-wait <b>referrals</b>")
+    post = make_reply(thread, author=author)
+    category = make_category("Lung pathways")
+    audit.record(moderator, "queue.flag.hidden", target=post, before={"hidden": False},
+                 after={"hidden": True}, reason="Names a patient", ip="203.0.113.7")  # fmt: skip
+    audit.record(moderator, "thread.lock", target=thread, before={"locked": False})
+    audit.record(moderator, "category.update", target=category, after={"name": "Lung"})
+    tag = make_tag("Sarcoma")
+    audit.record(moderator, "tag.delete", target=tag, before={"name": "Sarcoma"})
+    db.session.delete(tag)
+    audit.record(None, "someday.new_thing", actor_name="Forum")
+    db.session.commit()
+    sign_in(client, make_admin())
+    page = client.get("/mod/audit/").get_data(as_text=True)
+    for text in (
+        "Hid a post after a report",
+        "Locked a thread",
+        "Changed a category",
+        "Deleted a tag",
+        "Someday new thing",  # an unknown code, humanised
+        f'<a href="/mod/posts/{post.id}">Post #2 in “Two-week-wait &lt;b&gt;referrals',
+        f'<a href="/mod/threads/{thread.id}">Thread “Two-week-wait',
+        f'<a href="/c/{category.slug}">Category “Lung pathways”</a>',
+        "Tag “Sarcoma”",
+        "no longer exists",
+        f'Author: <a href="/mod/members/{author.id}">Post Author</a>',
+        "Reason:</span> Names a patient",
+        '<span class="audit-ip">203.0.113.7</span>',
+    ):
+        assert text in page, text
+    assert ">queue.flag.hidden<" not in page and "<b>referrals" not in page
+    assert re.search(r'<time datetime="[0-9T:+-]+">.*? (GMT|BST)</span></time>', page)
+
+
+def test_the_action_filter_lists_names_and_filters_by_code(app, client):
+    moderator = make_moderator()
+    audit.record(moderator, "queue.flag.dismissed", reason="reason-one")
+    audit.record(moderator, "thread.pin", reason="reason-two")
+    db.session.commit()
+    sign_in(client, make_admin())
+    page = client.get("/mod/audit/?action=thread.pin").get_data(as_text=True)
+    assert '<option value="queue.flag.dismissed">Dismissed the reports on a post</option>' in page
+    assert '<option selected value="thread.pin">Pinned a thread</option>' in page
+    assert "reason-two" in page and "reason-one" not in page
+    exported = client.get("/mod/audit/export.csv?action=thread.pin").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert [(r["action"], r["action_name"]) for r in rows] == [("thread.pin", "Pinned a thread")]
+
+
+def test_targets_link_only_to_pages_the_reader_can_open(app, client):
+    admin = make_admin()
+    audit.record(admin, "site.settings", before={"name": "Old"}, after={"name": "New"})
+    db.session.commit()
+    sign_in(client, make_moderator())
+    as_moderator = client.get("/mod/audit/").get_data(as_text=True)
+    assert "Changed the site’s settings" in as_moderator and "Site settings" in as_moderator
+    assert 'href="/admin/settings"' not in as_moderator.split("<main")[1]
+    admin_client = app.test_client()
+    sign_in(admin_client, admin)
+    as_admin = admin_client.get("/mod/audit/").get_data(as_text=True)
+    assert '<a href="/admin/settings">Site settings</a>' in as_admin

@@ -92,7 +92,8 @@ def test_staff_can_read_every_earlier_version(app, admin_client):
     assert "Changes from version" not in old.get_data(as_text=True)
     second = moderator.get("/admin/settings/pages/privacy/versions/2").get_data(as_text=True)
     assert "Changes from version 1" in second
-    assert "<del>one</del>" in second and "<ins>two,</ins>" in second
+    assert "removed: </span>one of the notice</del>" in second
+    assert "added: </span>two, with retention</ins>" in second
     assert "This is the current version." in second
     assert (
         moderator.post("/admin/settings/pages/privacy", data={"text": PRIVACY_V1}).status_code

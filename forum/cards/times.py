@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
@@ -51,3 +52,21 @@ def time_tag(value: datetime | None) -> Markup:
     if value is None:
         return Markup("")
     return time_element(*time_parts(value))
+
+
+#: The forum's members work in the UK: staff screens show UK time, summer time included.
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time_tag(value: datetime | None) -> Markup:
+    """A <time> element showing ``value`` in UK time to the second, date and time kept whole:
+    "7 Dec 2026 11:42:05 GMT"."""
+    if value is None:
+        return Markup("")
+    local = value.astimezone(UK)
+    part = '<span class="audit-when">{}</span>'
+    return Markup(f'<time datetime="{{}}">{part} {part}</time>').format(
+        value.astimezone(UTC).isoformat(timespec="seconds"),
+        local.strftime("%-d %b %Y"),
+        local.strftime("%H:%M:%S %Z"),
+    )

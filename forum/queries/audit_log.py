@@ -9,17 +9,19 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, select
 
 from forum.extensions import db
 from forum.models import AuditEntry, User
 from forum.policy import Actor, can_view_audit_log, require
+from forum.text.audit_actions import action_name
 
 EXPORT_LIMIT = 100_000
 CSV_COLUMNS = [
-    "time_utc", "actor_id", "actor", "action", "target_type", "target_id", "member_id",
-    "reason", "before", "after", "client_address",
+    "time_utc", "actor_id", "actor", "action", "action_name", "target_type", "target_id",
+    "member_id", "reason", "before", "after", "client_address",
 ]  # fmt: skip
 
 
@@ -44,8 +46,12 @@ def _actor_clause(actor: str) -> ColumnElement[bool]:
     return func.lower(AuditEntry.actor_name).contains(actor.lower(), autoescape=True)
 
 
+#: The log shows UK time, so a day in the filters is a UK day.
+UK = ZoneInfo("Europe/London")
+
+
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    return datetime.combine(day, time.min, tzinfo=UK).astimezone(UTC)
 
 
 def filtered(filters: AuditFilters) -> Select[tuple[AuditEntry]]:
@@ -100,6 +106,7 @@ def _row(entry: AuditEntry) -> list[str]:
         entry.actor_id,
         entry.actor_name,
         entry.action,
+        action_name(entry.action),
         entry.target_type,
         entry.target_id,
         entry.subject_user_id,

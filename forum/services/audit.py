@@ -13,6 +13,16 @@ from forum.policy import Actor
 client_address: ContextVar[str] = ContextVar("client_address", default="")
 
 
+def _unwrapped(value: Any) -> Any:
+    """The object behind a context-local proxy (flask-login's ``current_user``).
+
+    Callers should pass the real object; this makes sure a proxy can never be recorded as
+    the target type ``localproxy`` again.
+    """
+    unwrap = getattr(type(value), "_get_current_object", None)
+    return value._get_current_object() if unwrap is not None else value
+
+
 def _subject_user_id(target: Any) -> int | None:
     """The member an action concerns: the target itself, or its author."""
     if isinstance(target, User):
@@ -36,6 +46,7 @@ def record(
 
     ``member_id`` names the member concerned when it is not the target or its author.
     """
+    actor, target = _unwrapped(actor), _unwrapped(target)
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
         actor_name=actor_name or getattr(actor, "display_name", None) or "Anonymous",

@@ -53,6 +53,12 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+def signed_in_member() -> User:
+    """The signed-in member as the real ``User``, for passing to a service as the member acted
+    on (flask-login's ``current_user`` is a proxy: recorded as-is it names no one)."""
+    return current_user._get_current_object()
+
+
 def unauthorized() -> Response | tuple[dict, int]:
     if wants_json():
         return {"error": {"code": 401, "message": "Sign in to continue."}}, 401

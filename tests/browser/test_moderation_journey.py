@@ -52,7 +52,7 @@ def forum(live_server):
 
 
 def change(cell, key: str):
-    """The value shown for ``key`` in an audit entry's before or after cell."""
+    """The value shown for ``key`` in an audit entry's details cell."""
     name = cell.page.locator("dt").filter(has_text=re.compile(rf"^{key}$"))
     return cell.locator("div", has=name).locator("dd")
 
@@ -88,15 +88,15 @@ def test_report_decide_and_tell(page: Page, forum, sign_in, browser_errors) -> N
     expect(page.locator(".flashes")).to_contain_text("Decided.")
     expect(page.locator("article.queue-entry", has_text="Anyone who disagrees")).to_have_count(0)
 
-    # The audit log shows who did what, with before and after.
+    # The audit log shows who did what, in words, with before and after.
     page.get_by_role("link", name="Audit log").click()
-    row = page.locator("tr", has_text="queue.flag.hidden")
+    row = page.locator("tr", has_text="Hid a post after a report")
     expect(row).to_contain_text("Mo Moderator")
     expect(row).to_contain_text("Please disagree without insults.")
-    before, after = row.locator("td").nth(5), row.locator("td").nth(6)
-    expect(change(before, "hidden")).to_have_text("False")
-    expect(change(after, "hidden")).to_have_text("True")
-    expect(change(after, "outcome")).to_have_text("hidden")
+    expect(row).to_contain_text("Post #3 in “Suspected cancer referrals in practice”")
+    details = row.locator("td").nth(4)
+    expect(change(details, "Hidden")).to_have_text(re.compile(r"^no\s*→.*\byes$"))
+    expect(change(details, "Outcome")).to_have_text("hidden")
     sign_out(page)
 
     # The author sees the reason on the post and in their moderation messages.

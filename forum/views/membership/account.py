@@ -14,6 +14,7 @@ from forum.services.membership import pledge as pledges
 from forum.services.membership import profiles
 from forum.services.membership.tokens import TokenInvalid
 from forum.views.submission import save
+from forum.web.auth import signed_in_member
 from forum.web.gates import forget_pledge_version
 from forum.web.security import safe_next_url
 
@@ -44,7 +45,7 @@ def _update_profile(form: ProfileForm) -> None:
     fields = {name: getattr(form, name).data for name in profiles.PROFILE_FIELDS}
     profiles.update_profile(
         current_user,
-        current_user,
+        signed_in_member(),
         display_name=form.display_name.data,
         username=form.username.data,
         pii_confirmed=form.pii_confirmations(),
@@ -58,7 +59,7 @@ def change_email() -> BaseResponse | tuple[str, int]:
     if save(
         form,
         lambda: profiles.request_email_change(
-            current_user, current_user, new_email=form.email.data, password=form.password.data
+            current_user, signed_in_member(), new_email=form.email.data, password=form.password.data
         ),
     ):
         flash(
@@ -92,7 +93,9 @@ def pledge() -> str | BaseResponse | tuple[str, int]:
     if current is None:
         return redirect(next_url)
     form = PledgeForm(version=str(current.version))
-    if save(form, lambda: pledges.accept_pledge(current_user, current_user, _version_sent(form))):
+    if save(
+        form, lambda: pledges.accept_pledge(current_user, signed_in_member(), _version_sent(form))
+    ):
         forget_pledge_version()
         flash("Thank you for accepting the pledge.", "success")
         return redirect(next_url)
@@ -116,7 +119,7 @@ def data() -> str:
 
 @bp.post("/account/export")
 def export() -> Response:
-    archive = member_data.export_member_data(current_user, current_user)
+    archive = member_data.export_member_data(current_user, signed_in_member())
     db.session.commit()
     filename = f"forum-data-{current_user.username}.zip"
     return Response(
@@ -132,7 +135,7 @@ def delete() -> BaseResponse | tuple[str, int]:
     if save(
         form,
         lambda: member_data.delete_own_account(
-            current_user, current_user, password=form.password.data
+            current_user, signed_in_member(), password=form.password.data
         ),
     ):
         logout_user()

@@ -10,6 +10,7 @@ from forum.extensions import db, limiter
 from forum.forms.auth import ChangePasswordForm, LoginForm
 from forum.services.membership import accounts
 from forum.views.submission import save
+from forum.web.auth import signed_in_member
 from forum.web.gates import needs_pledge
 from forum.web.security import safe_next_url
 from forum.web.sign_in import start_pending_sign_in
@@ -76,7 +77,10 @@ def change_password() -> str | Response | tuple[str, int]:
     if save(
         form,
         lambda: accounts.change_password(
-            current_user, current_user, current=form.current_password.data, new=form.password.data
+            current_user,
+            signed_in_member(),
+            current=form.current_password.data,
+            new=form.password.data,
         ),
     ):
         login_user(current_user)
@@ -87,7 +91,7 @@ def change_password() -> str | Response | tuple[str, int]:
 
 @bp.post("/account/sign-out-everywhere")
 def sign_out_everywhere() -> Response:
-    accounts.end_all_sessions(current_user, current_user)
+    accounts.end_all_sessions(current_user, signed_in_member())
     db.session.commit()
     logout_user()
     flash("You have been signed out on every device.", "success")

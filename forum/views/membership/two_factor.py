@@ -19,6 +19,7 @@ from forum.extensions import db, limiter
 from forum.forms.account import EnableTwoFactorForm, PasswordConfirmForm, TwoFactorSignInForm
 from forum.services.membership import two_factor
 from forum.views.submission import save
+from forum.web.auth import signed_in_member
 from forum.web.gates import needs_pledge
 from forum.web.security import safe_next_url
 from forum.web.sign_in import count_failed_try, finish_sign_in, pending_sign_in
@@ -100,7 +101,7 @@ def enable() -> str | tuple[str, int]:
     enabled = save(
         form,
         lambda: two_factor.enable_two_factor(
-            current_user, current_user, secret=secret, code=form.code.data
+            current_user, signed_in_member(), secret=secret, code=form.code.data
         ),
     )
     if enabled:
@@ -124,7 +125,7 @@ def new_recovery_codes() -> str | tuple[str, int]:
     renewed = save(
         form,
         lambda: two_factor.regenerate_recovery_codes(
-            current_user, current_user, password=form.password.data
+            current_user, signed_in_member(), password=form.password.data
         ),
     )
     if renewed:
@@ -138,7 +139,7 @@ def disable() -> Response | tuple[str, int]:
     if save(
         form,
         lambda: two_factor.disable_two_factor(
-            current_user, current_user, password=form.password.data
+            current_user, signed_in_member(), password=form.password.data
         ),
     ):
         flash("Two-factor sign-in is off.", "success")

@@ -6,11 +6,14 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from forum import policy
+from forum.cards.times import uk_time_tag
 from forum.forms.moderation import AuditFilterForm, choices
 from forum.models import utcnow
 from forum.queries import Page
 from forum.queries import audit_log as moderation_audit
 from forum.queries.audit_log import AuditFilters
+from forum.queries.audit_targets import targets_named
+from forum.text.audit_actions import action_choices, action_name, changes
 from forum.web.paging import page_arg
 
 bp = Blueprint("mod_audit", __name__, url_prefix="/mod/audit")
@@ -24,7 +27,7 @@ def staff_only() -> None:
 
 def _filters() -> tuple[AuditFilterForm, AuditFilters]:
     form = AuditFilterForm(formdata=request.args)
-    actions = choices(*((a, a) for a in moderation_audit.known_actions()))
+    actions = choices(*action_choices(moderation_audit.known_actions()))
     form.action.choices = [*form.action.choices, *actions]
     valid = form.validate()
     filters = AuditFilters(
@@ -47,6 +50,10 @@ def index() -> tuple[str, int]:
         form=form,
         page=Page(entries, number, PER_PAGE, total),
         members=moderation_audit.members_named(entries),
+        targets=targets_named(entries),
+        action_name=action_name,
+        changes=changes,
+        when=uk_time_tag,
         filter_args={k: v for k, v in request.args.items() if k != "page" and v},
     ), (200 if not form.errors else 422)
 
