@@ -68,6 +68,8 @@ ACTION_NAMES: dict[str, str] = {
     "post.staff_edit": "Edited someone else’s post",
     "post.redact": "Redacted identifying details from a post",
     "confidentiality.clear": "Cleared a post in a confidentiality check",
+    "confidentiality.hold": "Held a post for a confidentiality check (identifiers together)",
+    "confidentiality.release": "Published a post after its confidentiality check",
     # The review queue
     "queue.flag.hidden": "Hid a post after a report",
     "queue.flag.deleted": "Deleted a post after a report",
