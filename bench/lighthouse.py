@@ -68,6 +68,9 @@ METRICS = {
 EMAIL = "asha.patel@example.nhs.uk"  # a member of the demo (forum/cli/seeding.py)
 SEARCH_QUERY = "safety netting"
 RESULTS = ROOT / "bench" / "results"
+#: This machine's Chromium scores 1,300 to 1,750 when it is quiet, 300 to 800 when other
+#: work is running; Lighthouse warns under 1,000 that its CPU slowdown no longer fits.
+MIN_CPU_INDEX = 900
 
 
 @dataclass
@@ -84,6 +87,8 @@ class PageFigures:
     runs: list[dict[str, float]] = field(default_factory=list)
     #: Audit id -> what it said, for every audit that cost the page points in some run.
     failing: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Runs done again because the machine was busy (see ``measure_page``).
+    slow_runs: int = 0
 
     def median(self, key: str) -> float:
         return statistics.median(run[key] for run in self.runs)
@@ -273,6 +278,10 @@ def _status(port: int, path: str, cookie: str) -> int:
 # Lighthouse -------------------------------------------------------------------------------
 
 
+class LighthouseFailed(Exception):
+    """A run that measured nothing (on a busy machine, e.g. NO_NAVSTART: no trace)."""
+
+
 def run_lighthouse(url: str, headers: Path, report: Path) -> dict[str, Any]:
     """One Lighthouse run in a fresh Chromium; its JSON report, also kept in ``report``."""
     command = [
@@ -294,10 +303,10 @@ def run_lighthouse(url: str, headers: Path, report: Path) -> dict[str, Any]:
         _stop(process)
         raise
     if process.returncode != 0:
-        sys.exit(f"Lighthouse failed on {url}:\n{errors[-3000:]}")
+        raise LighthouseFailed(errors.strip().splitlines()[-1] if errors.strip() else "no output")
     result = json.loads(report.read_text())
     if result.get("runtimeError"):
-        sys.exit(f"Lighthouse could not measure {url}: {result['runtimeError']}")
+        raise LighthouseFailed(str(result["runtimeError"].get("message", "")))
     final = result.get("finalDisplayedUrl", url)
     if urlsplit(final).path != urlsplit(url).path:
         sys.exit(f"Lighthouse was sent from {url} to {final}: is the session cookie passed?")
@@ -366,6 +375,72 @@ def _items(audit: dict[str, Any]) -> list[str]:
     return items
 
 
+def measure_page(
+    page: Page, url: str, headers: Path, args: argparse.Namespace, warnings: set[str]
+) -> PageFigures:
+    """``args.runs`` runs of one page. A run during which Lighthouse found the CPU slower
+    than ``args.min_cpu_index`` timed the machine's other work more than the page (the
+    simulated metrics scale with the main thread's observed tasks): it is run again, up to
+    ``args.retries`` times, and the run with the fastest CPU is kept."""
+    measured = PageFigures(page.name, page.path)
+    for number in range(1, args.runs + 1):
+        report = args.reports / f"{_slug(page.name)}-{number}.json"
+        kept: tuple[dict[str, float], dict[str, Any]] | None = None
+        failures = 0
+        for attempt in range(args.retries + 1):
+            try:
+                result = _run_again_if_failed(url, headers, report, attempt)
+            except LighthouseFailed as error:
+                failures += 1
+                print(f"    {page.name}, run {number}: Lighthouse failed ({error})")
+                if kept is None and failures > args.retries:
+                    sys.exit(f"Lighthouse failed {failures} times in a row on {url}")
+                continue
+            run = figures(result)
+            if kept is None or run["benchmark_index"] > kept[0]["benchmark_index"]:
+                kept = (run, result)
+            if run["benchmark_index"] >= args.min_cpu_index:
+                break
+            print(
+                f"    {page.name}, run {number}: CPU index {run['benchmark_index']:.0f} "
+                f"under {args.min_cpu_index}, the machine is busy"
+                + (": running it again" if attempt < args.retries else "")
+            )
+            measured.slow_runs += 1
+        if kept is None:
+            sys.exit(f"Lighthouse measured nothing on {url}")
+        run, result = kept
+        report.write_text(json.dumps(result))
+        for attempt in range(args.retries + 1):
+            report.with_suffix(f".try{attempt}.json").unlink(missing_ok=True)
+        measured.runs.append(run)
+        warnings.update(result.get("runWarnings") or [])
+        for audit_id, audit in failing_audits(result).items():
+            seen = measured.failing.setdefault(audit_id, {**audit, "runs": 0})
+            seen["runs"] += 1
+            seen["score"] = min(seen["score"], audit["score"])
+            shown = [d for d in seen["display"].split(" / ") if d]
+            if audit["display"] and audit["display"] not in shown:
+                seen["display"] = " / ".join([*shown, audit["display"]])
+        print(
+            f"    {page.name}, run {number}: "
+            + ", ".join(f"{name} {run[name]:.0f}" for name in CATEGORIES)
+            + f"; FCP {run['FCP']:.0f} ms, LCP {run['LCP']:.0f} ms, "
+            f"TBT {run['TBT']:.0f} ms, CLS {run['CLS']:.3f}; "
+            f"CPU index {run['benchmark_index']:.0f}"
+        )
+    return measured
+
+
+def _run_again_if_failed(url: str, headers: Path, report: Path, attempt: int) -> dict[str, Any]:
+    """One attempt, tried once more at once if Lighthouse itself fails."""
+    target = report.with_suffix(f".try{attempt}.json")
+    try:
+        return run_lighthouse(url, headers, target)
+    except LighthouseFailed:
+        return run_lighthouse(url, headers, target)
+
+
 # Report -----------------------------------------------------------------------------------
 
 
@@ -426,6 +501,13 @@ def _slug(text: str) -> str:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page")
+    parser.add_argument(
+        "--min-cpu-index",
+        type=float,
+        default=MIN_CPU_INDEX,
+        help="run again a run whose CPU benchmark (Lighthouse's benchmarkIndex) is lower",
+    )
+    parser.add_argument("--retries", type=int, default=2, help="at most, per run")
     parser.add_argument("--query", default=SEARCH_QUERY, help="the search page's query")
     parser.add_argument("--email", default=EMAIL, help="the demo member signed in")
     parser.add_argument(
@@ -474,28 +556,8 @@ def main() -> None:
             headers.write_text(json.dumps({"Cookie": cookie}))
             measured, warnings = [], set()
             for page in pages:
-                figures_ = PageFigures(page.name, page.path)
-                for number in range(1, args.runs + 1):
-                    report = args.reports / f"{_slug(page.name)}-{number}.json"
-                    result = run_lighthouse(f"http://127.0.0.1:{port}{page.path}", headers, report)
-                    run = figures(result)
-                    figures_.runs.append(run)
-                    warnings.update(result.get("runWarnings") or [])
-                    for audit_id, audit in failing_audits(result).items():
-                        seen = figures_.failing.setdefault(audit_id, {**audit, "runs": 0})
-                        seen["runs"] += 1
-                        seen["score"] = min(seen["score"], audit["score"])
-                        shown = [d for d in seen["display"].split(" / ") if d]
-                        if audit["display"] and audit["display"] not in shown:
-                            seen["display"] = " / ".join([*shown, audit["display"]])
-                    print(
-                        f"    {page.name}, run {number}: "
-                        + ", ".join(f"{name} {run[name]:.0f}" for name in CATEGORIES)
-                        + f"; FCP {run['FCP']:.0f} ms, LCP {run['LCP']:.0f} ms, "
-                        f"TBT {run['TBT']:.0f} ms, CLS {run['CLS']:.3f}; "
-                        f"CPU index {run['benchmark_index']:.0f}"
-                    )
-                measured.append(figures_)
+                url = f"http://127.0.0.1:{port}{page.path}"
+                measured.append(measure_page(page, url, headers, args, warnings))
     load_after = os.getloadavg()[0]
     print(f"load average after: {load_after:.2f}")
     print()
@@ -508,6 +570,12 @@ def main() -> None:
     print()
     print(table(measured))
     print()
+    again = sum(page.slow_runs for page in measured)
+    if again:
+        print(
+            f"{again} runs were done again: Lighthouse found the CPU slower than "
+            f"{args.min_cpu_index:.0f} (other work on the machine)."
+        )
     for warning in sorted(warnings):
         print(f"Lighthouse warned: {warning}")
     print(f"Audits under full marks (each run's full report is in {_shown(args.reports)}):")
@@ -522,6 +590,7 @@ def main() -> None:
                 "load_average": [load_before, load_after],
                 "email": args.email,
                 "runs_per_page": args.runs,
+                "min_cpu_index": args.min_cpu_index,
                 "warnings": sorted(warnings),
                 "targets": TARGETS,
                 "pages": [
@@ -531,6 +600,7 @@ def main() -> None:
                         "median": {key: page.median(key) for key in page.runs[0]},
                         "runs": page.runs,
                         "failing_audits": page.failing,
+                        "runs_done_again": page.slow_runs,
                     }
                     for page in measured
                 ],
