@@ -21,8 +21,8 @@ SERVICE_TEST_WORKERS ?= 3
 FORUM_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FORUM_TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help setup run test test-services reliability reliability-postgres bench lint format clean \
-	distclean
+.PHONY: help setup run test test-services reliability reliability-postgres bench lighthouse lint \
+	format clean distclean
 
 help:
 	@echo "make run            set up, migrate, seed demo data once, serve on http://127.0.0.1:$${PORT:-5000}"
@@ -33,6 +33,8 @@ help:
 	@echo "                    PostgreSQL too when FORUM_TEST_DATABASE_URL is set)"
 	@echo "make reliability-postgres  the same on PostgreSQL and Redis only"
 	@echo "make bench          load-test the forum against a minimal Flask baseline (BENCH_ARGS=...)"
+	@echo "make lighthouse     Lighthouse 12.2.3 on home, thread, new-thread and search pages, signed"
+	@echo "                    in, phone emulation (LIGHTHOUSE_ARGS=...; installs it into bench/lighthouse)"
 	@echo "make lint           ruff check and ruff format --check"
 	@echo "make format         ruff check --fix and ruff format"
 	@echo "make setup          virtualenv, axe-core and Chromium only"
@@ -110,6 +112,11 @@ reliability-postgres: $(VENV_STAMP)
 # Run by hand (minutes, and it installs wrk with apt-get if missing); see docs/benchmarks.md.
 bench: $(VENV_STAMP)
 	@$(PY) bench/run.py $(BENCH_ARGS)
+
+# Run by hand (about 4 minutes); needs Node 18.20+ and npm, installs Lighthouse into
+# bench/lighthouse/node_modules on first use (its own package.json, not the root one).
+lighthouse: $(VENV_STAMP) $(CHROMIUM)
+	@$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 lint: $(VENV_STAMP)
 	@$(VENV)/bin/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import http.client
 import os
 import re
@@ -40,13 +41,24 @@ def serve(app: str, port: int, env: dict[str, str], log: Path) -> Iterator[subpr
     command += ["--bind", f"127.0.0.1:{port}", app]
     log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no instance/ yet
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=out, preexec_fn=_die_with_parent
+        )
     try:
         _wait_for(port, process, log)
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
+
+
+def _die_with_parent() -> None:
+    """In the child before gunicorn starts: Linux sends it TERM if the bench process dies,
+    even killed outright, so no server outlives its benchmark."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):  # not Linux: the finally block below still stops it
+        pass
 
 
 def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
