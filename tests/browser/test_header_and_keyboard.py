@@ -265,3 +265,25 @@ def test_the_jump_link_works_without_javascript(playwright_browser, live_server,
         page.get_by_role("link", name="Jump to reply").click()
         page.keyboard.press("Tab")  # from the reply heading, the next stop is the reply box
         expect(page.get_by_label("Your reply")).to_be_focused()
+
+
+class TestALongForumName:
+    """A name of 80 characters (the most the settings allow) is cut short, never pushed under
+    the links or off the screen."""
+
+    @pytest.fixture
+    def live_server_overrides(self) -> dict:
+        name = "The GP Cancer Leads Forum of the Cancer Clinical Leadership Programme, 2026-2027"
+        assert len(name) == 80
+        return {"SITE_NAME": name}
+
+    @pytest.mark.parametrize("viewport", [DESKTOP, LAPTOP, PHONE], ids=["1280", "1024", "390"])
+    def test_the_name_gives_way(self, playwright_browser, live_server, sign_in, forum, viewport):
+        with browsing(
+            playwright_browser, live_server, sign_in, forum["moderator"], viewport
+        ) as page:
+            page.goto(forum["thread"])
+            assert_one_row(page)
+            assert header_height(page) <= MAX_PHONE_HEADER
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            expect(page.locator(".site-menu > summary")).to_be_in_viewport()
