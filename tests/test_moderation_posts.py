@@ -213,4 +213,5 @@ def test_thread_page_stays_constant_for_moderators_and_members(app, client, coun
     sign_in(member, make_user())
     assert statements(client, few) == statements(client, many)
     assert statements(member, few) == statements(member, many)
-    assert statements(client, many) <= statements(member, many) + 1
+    # Moderators run two more: the posts' open queue items, and the header's pending count.
+    assert statements(client, many) <= statements(member, many) + 2

@@ -33,6 +33,7 @@ PARTIALS = (
     "_partials/post.html",
     "_partials/post_context.html",
     "_partials/post_answers.html",
+    "_partials/post_answers_menu.html",
     "moderation/_post_status.html",
     "moderation/_post_actions.html",
 )

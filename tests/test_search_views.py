@@ -50,7 +50,7 @@ def test_an_empty_search_shows_the_form_and_tips(member_client):
 def test_every_page_has_a_labelled_search_box_in_the_header(member_client):
     html = page_text(member_client.get("/"))
 
-    header = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    header = html.split('<header class="site-header"', 1)[1].split("</header>", 1)[0]
     assert 'role="search"' in header
     assert '<label for="site-search-q" class="visually-hidden">Search the forum</label>' in header
     assert 'href="/search"' in header

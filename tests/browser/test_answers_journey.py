@@ -156,7 +156,9 @@ def test_new_pages_have_no_axe_violations(playwright_browser, live_server, sign_
         a.get_by_role("button", name="Post thread").click()
         expect(a.locator(".badge--case").first).to_be_visible()
         thread_url = a.url
-        a.get_by_role("link", name="Edit", exact=False).first.click()
+        # Edit is among the post's other actions, behind "More".
+        a.locator("#post-1").locator("summary", has_text="More actions").click()
+        a.get_by_role("link", name="Edit post 1").click()
         a.get_by_label("Message").fill(
             a.get_by_label("Message").input_value() + "\n\nUpdate: seen ENT."
         )
@@ -173,9 +175,12 @@ def test_new_pages_have_no_axe_violations(playwright_browser, live_server, sign_
             assert_no_violations(a)
     with member(playwright_browser, live_server, sign_in, people["b"]) as b:
         b.goto(thread_url)
-        b.get_by_role("button", name="Helpful").first.click()
-        b.get_by_role("button", name="Bookmark").first.click()
-        expect(b.get_by_role("button", name="Bookmarked").first).to_be_visible()
+        b.locator("#post-1").locator("summary", has_text="More actions").click()
+        b.get_by_role("button", name="Helpful post 1").click()
+        b.locator("#post-1").locator("summary", has_text="More actions").click()
+        b.get_by_role("button", name="Bookmark post 1").click()
+        b.locator("#post-1").locator("summary", has_text="More actions").click()
+        expect(b.get_by_role("button", name="Bookmarked post 1")).to_be_visible()
         assert_no_violations(b)
         b.get_by_role("link", name="found this helpful").first.click()
         assert_no_violations(b)
@@ -183,7 +188,8 @@ def test_new_pages_have_no_axe_violations(playwright_browser, live_server, sign_
         expect(b.locator(".bookmark-row")).to_have_count(1)
         assert_no_violations(b)
         b.goto(thread_url)
-        b.get_by_role("link", name="Quote").first.click()
+        b.locator("#post-1").locator("summary", has_text="More actions").click()
+        b.get_by_role("link", name="Quote post 1").click()
         expect(b.get_by_label("Your reply")).to_have_value(
             re.compile(r"^> \*\*Dr Asha Patel\*\* \[wrote\]")
         )

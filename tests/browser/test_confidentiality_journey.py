@@ -46,6 +46,7 @@ def reply(page: Page, body: str) -> None:
 
 
 def sign_out(page: Page) -> None:
+    page.locator(".site-menu > summary").click()  # Sign out is in the header's Menu
     page.get_by_role("button", name="Sign out").click()
 
 

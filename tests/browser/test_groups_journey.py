@@ -43,6 +43,7 @@ def forum(live_server):
 
 def sign_out(page: Page) -> None:
     page.goto("/account")
+    page.locator(".site-menu > summary").click()  # Sign out is in the header's Menu
     page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(re.compile(r"/login"))
 

@@ -58,6 +58,7 @@ def change(cell, key: str):
 
 
 def sign_out(page: Page) -> None:
+    page.locator(".site-menu > summary").click()  # Sign out is in the header's Menu
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(re.compile(r"/login"))
 
@@ -66,6 +67,7 @@ def test_report_decide_and_tell(page: Page, forum, sign_in, browser_errors) -> N
     # The member reports the post.
     sign_in(page, forum["reporter"])
     page.goto(f"/t/{forum['thread']}")
+    page.locator("#post-3").locator("summary", has_text="More actions").click()  # post actions
     page.get_by_role("link", name="Report post 3").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report a post to the moderators")
     page.get_by_label("Unkind or inappropriate").check()

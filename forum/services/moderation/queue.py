@@ -183,6 +183,16 @@ def queue_page(
     return _hydrate(rows, now), total or 0
 
 
+def pending_count(actor: Actor) -> int:
+    """How many open entries the actor may handle (the header's badge): one COUNT, or none."""
+    if not can_access_moderation(actor):
+        return 0
+    union = _union(actor, Filters(), utcnow())
+    if union is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(union)) or 0
+
+
 def _hydrate(rows: Sequence[Any], now: datetime) -> list[Entry]:
     entries = [Entry(row.subject, row.subject_id, row.created_at) for row in rows]
     for subject, (_, loader) in SOURCES.items():
