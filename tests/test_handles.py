@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import Post, Thread, User
+from forum.models import Draft, Post, Thread, User
+from forum.services.discussions import drafts
 from forum.services.membership import handles
 from forum.services.membership.accounts import unique_username
 from forum.text.former_members import Identity, NameScrubber
 from forum.text.slugs import username_base
 from tests.factories import (
+    loaded,
     make_group,
     make_reply,
     make_thread,
@@ -104,6 +106,9 @@ def test_a_new_handle_carries_earlier_mentions_with_it(app, client):
     mention = make_reply(
         thread, body="Thanks @asha.patel. See /u/asha.patel and @asha.patelson, not \\@x."
     )
+    writer = make_user()
+    drafts.save_reply_draft(writer, loaded(thread), body="Over to @asha.patel")
+    db.session.commit()
     sign_in(client, member)
     assert (
         client.post("/account/profile", data={**PROFILE, "username": "asha.p"}).status_code == 302
@@ -114,6 +119,8 @@ def test_a_new_handle_carries_earlier_mentions_with_it(app, client):
     assert 'href="/u/asha.p" class="mention"' in post.body_html
     assert 'href="/u/asha.patelson" class="mention"' in post.body_html
     assert db.session.get(Thread, thread.id).title == "Ask @asha.p about FIT"
+    draft = db.session.scalar(select(Draft).where(Draft.user_id == writer.id))
+    assert draft.body == "Over to @asha.p"
     assert client.get("/u/asha.p").status_code == 200
     assert client.get("/u/asha.patel").status_code == 404  # free for anyone now
 

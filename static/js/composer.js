@@ -184,6 +184,8 @@
         select(next, true);
       });
     });
+    // Text added from elsewhere while previewing (a quote, a reply-to) is shown being written.
+    textarea.addEventListener("input", function () { if (write.hidden) { select(0, false); } });
     // A preview the server showed (the "Preview" button, before this script ran) stays shown.
     if (!panel.hidden && content.children.length) {
       select(1, false);

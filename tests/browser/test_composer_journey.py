@@ -261,3 +261,20 @@ def test_without_javascript_the_preview_button_shows_the_preview(
         expect(page.get_by_role("heading", name="Ferritin thresholds")).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_edit_form_has_the_same_composer(page: Page, forum, sign_in, live_server):
+    from tests.factories import opening_post
+
+    with live_server.app.app_context():
+        from forum.extensions import db
+        from forum.models import User
+
+        author = db.session.scalar(db.select(User).where(User.email == forum["member"]))
+        post_id = opening_post(make_thread(author=author, body="First _draft_ text")).id
+    sign_in(page, forum["member"])
+    page.goto(f"/p/{post_id}/edit")
+    page.get_by_role("tab", name="Preview").click()
+    panel = page.get_by_role("tabpanel", name="Preview")
+    expect(panel.locator("em", has_text="draft")).to_be_visible()
+    assert_no_violations(page)

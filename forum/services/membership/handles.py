@@ -4,7 +4,7 @@ must meet, and mentions that follow a member who changes theirs.
 A handle changes like Discourse's usernames: mentions of the old handle in posts and titles
 are rewritten to the new one and the posts re-rendered, so every earlier mention still links
 to the member and the old handle is free for anyone (nothing else keeps it).
-Why: docs/moderation.md#handles
+Why: docs/answers.md#handles
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import Group, Post, Thread, User
+from forum.models import Draft, Group, Post, Thread, User
 from forum.text import markup
 from forum.text.slugs import slugify
 
@@ -73,8 +73,8 @@ def _renamed(text: str, old: str, new: str) -> str:
 
 
 def follow_handle_change(old: str, new: str) -> int:
-    """Rewrite mentions of ``@old`` (and links to ``/u/old``) in posts and thread titles to
-    ``new``, re-rendering the posts; returns how many posts and titles changed."""
+    """Rewrite mentions of ``@old`` (and links to ``/u/old``) in posts, thread titles and
+    drafts to ``new``, re-rendering the posts; returns how many posts and titles changed."""
     if old == new:
         return 0
     needles = (f"%@{old}%", f"%/u/{old}%")
@@ -93,5 +93,8 @@ def follow_handle_change(old: str, new: str) -> int:
         if renamed != thread.title:
             thread.title, thread.slug = renamed, slugify(renamed)
             changed += 1
+    drafts = db.session.scalars(select(Draft).where(func.lower(Draft.body).like(f"%@{old}%")))
+    for draft in drafts:  # what others are still writing mentions the member too
+        draft.body = _renamed(draft.body, old, new)
     db.session.flush()
     return changed
