@@ -386,6 +386,16 @@
     var error = dialog.querySelector("[data-alt-error]");
     dialog.querySelector("[data-alt-file]").textContent =
       "Before " + name + " is attached: say what it shows, so that members who use a screen reader know too.";
+    var thumb = dialog.querySelector("[data-alt-thumb]");
+    if (thumb) {
+      thumb.hidden = true;
+      thumb.removeAttribute("src");
+      if (window.FileReader && file.size < 8 * 1024 * 1024) {
+        var reader = new FileReader();
+        reader.addEventListener("load", function () { thumb.src = reader.result; thumb.hidden = false; });
+        reader.readAsDataURL(file);
+      }
+    }
     input.value = "";
     decorative.checked = false;
     input.disabled = false;

@@ -277,3 +277,28 @@ def test_the_edit_form_has_the_same_composer(page: Page, forum, sign_in, live_se
     panel = page.get_by_role("tabpanel", name="Preview")
     expect(panel.locator("em", has_text="draft")).to_be_visible()
     assert_no_violations(page)
+
+
+DROP = """([data, name, type]) => {
+  const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, {type}));
+  const box = document.querySelector('textarea[name=body]');
+  const init = {dataTransfer: transfer, bubbles: true, cancelable: true};
+  box.dispatchEvent(new DragEvent('dragover', init));
+  box.dispatchEvent(new DragEvent('drop', init));
+}"""
+
+
+def test_a_dropped_file_uploads_at_once_as_a_link(page: Page, forum, sign_in, browser_errors):
+    sign_in(page, forum["member"])
+    box = _reply_box(page, forum)
+    box.fill("The audit toolkit:")
+    payload = [base64.b64encode(samples.pdf()).decode(), "toolkit.pdf", "application/pdf"]
+    page.evaluate(DROP, payload)
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.locator("[data-composer-status]")).to_contain_text("Attached toolkit.pdf")
+    expect(box).to_have_value(
+        re.compile(r"^The audit toolkit:\n\n\[toolkit\.pdf\]\(/uploads/\d+\)$")
+    )
+    browser_errors.assert_none()
