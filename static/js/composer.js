@@ -539,8 +539,16 @@
       }
     }
 
+    var maxMegabytes = Number(box.getAttribute("data-upload-max-mb")) || 0;
+
     function upload(file, index, at) {
       var name = pastedName(file, index);
+      if (maxMegabytes && file.size > maxMegabytes * 1024 * 1024) {
+        // The server refuses it too (413); saying so now saves sending it.
+        report("Not attached. " + name + " is too big: files may be up to " + maxMegabytes +
+               " MB. Your text is unchanged.", true);
+        return Promise.resolve();
+      }
       var described = isImage(file) ? askDescription(box, file, name) : Promise.resolve({alt: "", decorative: false});
       return described.then(function (description) {
         if (!description) {

@@ -302,3 +302,23 @@ def test_a_dropped_file_uploads_at_once_as_a_link(page: Page, forum, sign_in, br
         re.compile(r"^The audit toolkit:\n\n\[toolkit\.pdf\]\(/uploads/\d+\)$")
     )
     browser_errors.assert_none()
+
+
+def test_a_file_too_big_is_refused_before_it_is_sent(page: Page, forum, sign_in):
+    sign_in(page, forum["member"])
+    box = _reply_box(page, forum)
+    box.fill("Slides")
+    limit = int(page.locator("[data-composer]").get_attribute("data-upload-max-mb"))
+    page.evaluate(
+        """([mb]) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([new Uint8Array(mb * 1024 * 1024 + 1)], 'big.pdf'));
+          const box = document.querySelector('textarea[name=body]');
+          const init = {clipboardData: transfer, bubbles: true, cancelable: true};
+          box.dispatchEvent(new ClipboardEvent('paste', init));
+        }""",
+        [limit],
+    )
+    status = page.locator("[data-composer-status]")
+    expect(status).to_contain_text(f"big.pdf is too big: files may be up to {limit} MB")
+    expect(box).to_have_value("Slides")
