@@ -61,9 +61,11 @@ def test_profile_edit_saves_and_renames_earlier_posts(app, client, reload):
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"username": "ab"}, b"Use 3 to 30"),
-        ({"username": "Has Space"}, b"lower-case letters"),
+        ({"username": "a"}, b"Use 2 to 30"),
+        ({"username": "Has Space"}, b"letters, digits, dots"),
+        ({"username": "asha.patel."}, b"not ending with a dot"),
         ({"username": "admin"}, b"reserved"),
+        ({"username": "former-member"}, b"reserved"),
         ({"alliance": "Atlantis"}, b"Not a valid choice"),
         ({"display_name": ""}, b"Enter your name"),
     ],

@@ -43,13 +43,17 @@ class ProfileForm(ConfidentialityFields, FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     username = StringField(
-        "Username",
+        "Your handle",
         validators=[
-            DataRequired("Choose a username."),
-            Length(min=3, max=30, message="Use 3 to 30 lower-case letters, digits or underscores."),
+            DataRequired("Choose a handle, for example asha.patel."),
+            Length(max=30, message="Keep your handle to 30 characters or fewer."),
         ],
         filters=[strip_whitespace],
-        description="Others mention you with @username. Lower-case letters, digits and _.",
+        description=(
+            "Colleagues mention you as @handle. 2 to 30 letters, digits, dots, hyphens or "
+            "underscores, for example asha.patel. If you change it, earlier mentions of you "
+            "change with it."
+        ),
         render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "off"},
     )
     job_title = StringField(

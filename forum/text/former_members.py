@@ -73,8 +73,11 @@ class NameScrubber:
         name, user = identity.display_name.strip(), re.escape(identity.username)
         names = _written(name) if name else set()
         self._address = _either(_written(identity.email.strip())) if identity.email else None
-        self._mention = re.compile(rf"{_NOT_BEFORE_MENTION}\\?@{user}(?![\w@-])", re.IGNORECASE)
-        self._profile = re.compile(rf"/u/{user}(?![\w-])", re.IGNORECASE)
+        # Not a longer handle that starts with theirs ("@asha" is not in "@asha.patel").
+        self._mention = re.compile(
+            rf"{_NOT_BEFORE_MENTION}\\?@{user}(?![\w@-]|\.[\w-])", re.IGNORECASE
+        )
+        self._profile = re.compile(rf"/u/{user}(?![\w-]|\.[\w-])", re.IGNORECASE)
         attributions = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         self._attribution = (
             re.compile(rf"\*\*(?:{attributions})\*\*(?= \[wrote\])", re.IGNORECASE)

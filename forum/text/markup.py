@@ -20,7 +20,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 #: Bump when render() output changes; posts below it are re-rendered from the CLI.
-MARKUP_VERSION: int = 1
+MARKUP_VERSION: int = 2
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -39,10 +39,12 @@ ALLOWED_ATTRIBUTES: Mapping[str, frozenset[str]] = {
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 MENTION_CLASS = "mention"
-#: What may follow "@" in a mention; a username the forms accept must match it.
-USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{2,29}"
+#: What may follow "@" in a mention (a member's handle or a group's): 2 to 30 letters, digits,
+#: "_", "-" and dots, a dot only between two of the others ("thanks @asha.patel." mentions
+#: asha.patel). A handle the forms accept must match it.
+USERNAME_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9_-])){1,29}"
 #: What a mention of a member who deleted their account becomes; never a link, and never a
-#: username (usernames have no "-"). See forum/text/former_members.py.
+#: handle (it is reserved). See forum/text/former_members.py.
 FORMER_MEMBER_HANDLE = "former-member"
 
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
@@ -59,7 +61,10 @@ _VALUE_RULES: Mapping[tuple[str, str], Callable[[str], bool]] = {
 _PAGE_HEADINGS = re.compile(r"<(/?)h([3-6])>")
 _HEADING_TAGS = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 # Characters around "@" that mean "e-mail address" or "longer word", not a mention.
-_MENTION = re.compile(rf"(?<![\w.+!#$%&'*/=?^`{{|}}~@-])@({USERNAME_PATTERN})(?![\w@-])")
+# After it, nothing that could continue a handle (so a longer one is never cut short).
+_MENTION = re.compile(
+    rf"(?<![\w.+!#$%&'*/=?^`{{|}}~@-])@({USERNAME_PATTERN})(?![\w@-]|\.[A-Za-z0-9_-])"
+)
 # C0 controls other than tab, LF and CR, and DEL: meaningless in a post, invalid in XML/email.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")

@@ -1,6 +1,7 @@
 /* Questions and answers, progressive enhancement only: drafts saved as you type, quoting the
-   selected text, replying to a post, @mention suggestions, similar threads for a new title and
-   the case-question fields shown only when needed. Everything works without this file. */
+   selected text, replying to a post, similar threads for a new title and the case-question
+   fields shown only when needed (the message box itself: composer.js). Everything works
+   without this file. */
 (function () {
   "use strict";
 
@@ -156,117 +157,6 @@
     });
   }
 
-  /* @mention suggestions ---------------------------------------------------------------- */
-
-  var mentionCount = 0;
-
-  function setupMentions(form) {
-    var marker = form.querySelector("[data-mentions-url]");
-    var textarea = field(form, "body");
-    if (!marker || !textarea) { return; }
-    mentionCount += 1;
-    var list = document.createElement("ul");
-    list.id = "mention-suggestions-" + mentionCount;
-    list.className = "mention-suggestions";
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Members and groups to mention");
-    list.hidden = true;
-    textarea.parentNode.appendChild(list);
-    textarea.setAttribute("aria-autocomplete", "list");
-    textarea.setAttribute("aria-controls", list.id);
-    var active = -1;
-
-    function typedPrefix() {
-      var before = textarea.value.slice(0, textarea.selectionStart);
-      var match = /(^|[\s(])@([A-Za-z0-9_-]{1,30})$/.exec(before);
-      return match ? match[2] : null;
-    }
-
-    function close() {
-      list.hidden = true;
-      list.textContent = "";
-      active = -1;
-      textarea.removeAttribute("aria-activedescendant");
-    }
-
-    function choose(username) {
-      var caret = textarea.selectionStart;
-      var before = textarea.value.slice(0, caret).replace(/@([A-Za-z0-9_-]{1,30})$/, "@" + username + " ");
-      textarea.value = before + textarea.value.slice(caret);
-      textarea.focus();
-      textarea.setSelectionRange(before.length, before.length);
-      close();
-      textarea.dispatchEvent(new Event("input", {bubbles: true}));
-    }
-
-    function highlight(index) {
-      var options = list.querySelectorAll("[role=option]");
-      if (!options.length) { return; }
-      active = (index + options.length) % options.length;
-      Array.prototype.forEach.call(options, function (option, i) {
-        option.setAttribute("aria-selected", i === active ? "true" : "false");
-      });
-      textarea.setAttribute("aria-activedescendant", options[active].id);
-    }
-
-    function groupLabel(group) {
-      var label = "@" + group.handle + " (group: " + group.name + ", " + group.members +
-        (group.members === 1 ? " member" : " members");
-      if (group.members > group.notified_at_most) {
-        label += "; only the first " + group.notified_at_most + " who can read this are notified";
-      }
-      return label + ")";
-    }
-
-    function show(data) {
-      close();
-      var choices = (data.users || []).map(function (user) {
-        return {handle: user.username, label: "@" + user.username + " (" + user.display_name + ")"};
-      }).concat((data.groups || []).map(function (group) {
-        return {handle: group.handle, label: groupLabel(group)};
-      }));
-      if (!choices.length) { return; }
-      choices.forEach(function (choice, i) {
-        var option = document.createElement("li");
-        option.id = list.id + "-" + i;
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        option.textContent = choice.label;
-        option.addEventListener("mousedown", function (event) {
-          event.preventDefault();
-          choose(choice.handle);
-        });
-        option.setAttribute("data-username", choice.handle);
-        list.appendChild(option);
-      });
-      list.hidden = false;
-    }
-
-    var lookup = debounce(function (prefix) {
-      getJSON(marker.getAttribute("data-mentions-url") + "?q=" + encodeURIComponent(prefix))
-        .then(function (data) { if (data && typedPrefix() === prefix) { show(data); } });
-    }, 250);
-
-    textarea.addEventListener("input", function () {
-      var prefix = typedPrefix();
-      if (prefix && prefix.length >= 2) { lookup(prefix); } else { close(); }
-    });
-    textarea.addEventListener("keydown", function (event) {
-      if (list.hidden) { return; }
-      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-        event.preventDefault();
-        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
-      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
-        event.preventDefault();
-        choose(list.querySelectorAll("[role=option]")[active].getAttribute("data-username"));
-      } else if (event.key === "Escape") {
-        event.preventDefault();
-        close();
-      }
-    });
-    textarea.addEventListener("blur", function () { window.setTimeout(close, 150); });
-  }
-
   /* New thread: similar threads and the case-question fields ------------------------------ */
 
   function setupSimilar(form) {
@@ -319,7 +209,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form.composer"), function (form) {
       setupDrafts(form);
-      setupMentions(form);
       setupSimilar(form);
       setupKindPanels(form);
     });

@@ -13,11 +13,12 @@ from forum.models import Category, CategoryGroup, Group, GroupMember, User
 from forum.policy import Actor, can_manage_groups, require
 from forum.services import audit
 from forum.services.groups import caches
-from forum.text.markup import USERNAME_PATTERN
 
 NAME_MAX = 80
 DESCRIPTION_MAX = 500
-_HANDLE = re.compile(USERNAME_PATTERN)
+#: A group's handle: 3 to 30 letters, digits, hyphens or underscores (members' handles may
+#: also have dots; both match the mention rule, forum.text.markup.USERNAME_PATTERN).
+_HANDLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{2,29}")
 
 
 def _clean_name(name: str, group_id: int | None) -> str:

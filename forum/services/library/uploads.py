@@ -247,18 +247,25 @@ def _refused(error: FileRefused) -> UploadRefused:
 
 
 def store_upload(
-    actor: Actor, stream: BinaryIO, filename: str, *, alt_text: str = "", checked: bool = False
+    actor: Actor,
+    stream: BinaryIO,
+    filename: str,
+    *,
+    alt_text: str = "",
+    checked: bool = False,
+    decorative: bool = False,
 ) -> Attachment:
     """Check and keep an uploaded file; returns its (not yet linked) attachment.
 
     ``checked``: the uploader confirmed the file identifies no patient, which lets through
     what the patient-identifier check only asks about (never what it blocks).
+    ``decorative``: the uploader said the picture is only decoration (an empty alt text).
     """
     require(can_upload(actor))
     try:
         name = file_names.clean_filename(filename)
         kind = file_names.kind_for_name(name)
-        alt = _alt_text(kind, alt_text)
+        alt = "" if decorative else _alt_text(kind, alt_text)
         with scratch_file() as original, scratch_file() as cleaned:
             _receive(stream, original)
             stored = _stored_file(_check(original, cleaned, kind, name, checked))

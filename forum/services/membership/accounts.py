@@ -14,6 +14,7 @@ from forum.models import Group, Role, User, utcnow
 from forum.policy import Actor, is_admin, require
 from forum.services import audit
 from forum.services.mail import queue_email
+from forum.services.membership.handles import is_reserved
 from forum.services.membership.passwords import hash_password, needs_rehash, verify_password
 from forum.services.membership.tokens import (
     RESET,
@@ -62,7 +63,7 @@ def unique_username(seed: str) -> str:
     # "@name" mentions a member or a group: a group's handle is never a username.
     taken |= set(db.session.scalars(select(Group.handle).where(Group.handle.like(f"{base}%"))))
     candidate, n = base, 1
-    while candidate in taken:
+    while candidate in taken or is_reserved(candidate):
         n += 1
         candidate = f"{base}{n}"
     return candidate

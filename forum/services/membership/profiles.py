@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from forum.alliances import ALLIANCES
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.links import external_url
-from forum.models import Group, Post, Thread, User, utcnow
+from forum.models import Post, Thread, User, utcnow
 from forum.policy import Actor, can_edit_profile, can_manage_own_account, require
 from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
 from forum.services.mail import queue_email
 from forum.services.membership.accounts import email_in_use, normalise_email
+from forum.services.membership.handles import check_handle, follow_handle_change
 from forum.services.membership.passwords import verify_password
 from forum.services.membership.tokens import (
     VERIFY_EMAIL,
@@ -26,27 +26,7 @@ from forum.services.membership.tokens import (
     read_token,
 )
 
-USERNAME = re.compile(r"^[a-z0-9_]{3,30}$")
-#: Names people might mistake for staff or the system.
-RESERVED_USERNAMES = {"admin", "administrator", "moderator", "staff", "system", "support", "forum"}
 PROFILE_FIELDS = ("job_title", "organisation", "alliance", "bio", "interests")
-
-
-def _check_username(user: User, username: str) -> str:
-    username = username.strip().lstrip("@").lower()
-    if not USERNAME.match(username):
-        raise ServiceError(
-            "Use 3 to 30 lower-case letters, digits or underscores for your username.", "username"
-        )
-    if username != user.username:
-        if username in RESERVED_USERNAMES or username.startswith("former_"):
-            raise ServiceError("That username is reserved: choose another.", "username")
-        taken = select(func.count()).where(User.username == username, User.id != user.id)
-        if db.session.scalar(taken):
-            raise ServiceError("That username is taken: choose another.", "username")
-        if db.session.scalar(select(Group.id).where(Group.handle == username)) is not None:
-            raise ServiceError("A group has that name: choose another username.", "username")
-    return username
 
 
 def update_profile(
@@ -58,7 +38,8 @@ def update_profile(
     pii_confirmed: Collection[str] = (),
     **fields: str,
 ) -> None:
-    """Save the profile; a new display name also shows on the member's earlier posts.
+    """Save the profile; a new display name also shows on the member's earlier posts, and
+    a new handle in the mentions of them (``handles.follow_handle_change``).
 
     Free-text fields pass the confidentiality guard; what the profile already said, and
     ``pii_confirmed`` findings, need no confirmation.
@@ -70,8 +51,10 @@ def update_profile(
         raise ServiceError("Enter your name as colleagues know you.", "display_name")
     if fields.get("alliance") and fields["alliance"] not in ALLIANCES:
         raise ServiceError("Choose a Cancer Alliance from the list.", "alliance")
-    username = _check_username(user, username)
+    username = check_handle(user, username)
     before = {"display_name": user.display_name, "username": user.username}
+    if username != user.username:
+        follow_handle_change(user.username, username)
     if display_name != user.display_name:
         _rename_posts(user.id, display_name)
     user.display_name, user.username = display_name[:80], username

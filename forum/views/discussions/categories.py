@@ -18,7 +18,8 @@ from forum.queries import thread_page as thread_extras
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import drafts, questions
 from forum.services.notifications import fanout
-from forum.text.case_template import CaseFields
+from forum.text.case_template import CaseFields, render_case
+from forum.views.discussions.composer import form_preview, wants_preview
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 from forum.web.limits import posting_limit
@@ -52,6 +53,8 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     refuse_if_archived(category)
     policy.require(policy.can_create_thread(current_user, category))
     form = _ask_form(category)
+    if wants_preview():
+        return _preview_thread(category, form)
     started = attach_composer_file(form) and save(form, lambda: _start_thread(category, form))
     if started:
         thread, mention_notes = started.result
@@ -72,6 +75,21 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     return render_template(
         "discussions/categories/new_thread.html", category=category, form=form
     ), status
+
+
+def _preview_thread(category: Category, form: AskForm) -> tuple[str, int]:
+    """The form again with the preview of the opening message; the text is kept as the
+    member's draft too."""
+    attach_composer_file(form)
+    case = _case_fields(form)
+    body = render_case(case) if case is not None else form.body.data or ""
+    preview = form_preview(form, category, body)
+    _keep_thread_draft(category, form)
+    category = queries.get_category_or_404(category.slug, current_user)  # after the commit
+    page = render_template(
+        "discussions/categories/new_thread.html", category=category, form=form, preview=preview
+    )
+    return page, 200
 
 
 def refuse_if_archived(category: Category) -> None:

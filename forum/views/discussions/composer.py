@@ -1,29 +1,36 @@
-"""The composer's helpers: server-side drafts, @mention suggestions and similar threads.
+"""The composer's helpers: server-side drafts, the preview, @mention suggestions and similar
+threads.
 
-JSON endpoints for progressive enhancement (static/js/answers.js); the discard buttons are
-ordinary forms. Every POST carries the CSRF token (the ``X-CSRFToken`` header for JSON).
+JSON endpoints for progressive enhancement (static/js/answers.js, static/js/composer.js); the
+discard buttons are ordinary forms, and the composers' "Preview" submit button works without
+JavaScript (``form_preview``). Every POST carries the CSRF token (the ``X-CSRFToken`` header
+for JSON).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from forum import queries
+from forum import policy, queries
 from forum.errors import ServiceError
-from forum.extensions import db
-from forum.models import Draft, utcnow
+from forum.extensions import db, limiter
+from forum.forms.confidentiality import CHECKED
+from forum.models import Category, Draft, Post, utcnow
 from forum.queries import composer as composer_lookups
 from forum.services.discussions import drafts
+from forum.services.discussions.preview import Preview, preview_post
 from forum.services.notifications.fanout import GROUP_MENTION_LIMIT
 
 bp = Blueprint("composer", __name__)
 
 TITLE_LOOKUP_MAX = 200
+#: Characters previewed per request, all fields together (a long post, its title, a reason).
+PREVIEW_MAX_CHARS = 130_000
 
 
 def _json_body() -> dict[str, Any]:
@@ -103,12 +110,23 @@ def discard_thread(slug: str) -> Response | tuple[dict[str, Any], int]:
 @bp.get("/mentions")
 def mentions() -> dict[str, Any]:
     """Members and mentionable groups whose handle or name starts with ``q``, for
-    @-autocomplete; a group says how many members it has and how many a mention reaches."""
+    @-autocomplete (at most eight of each): a member's name, job title and Cancer Alliance; a
+    group's size and how many a mention reaches. Only active members are listed, to members
+    who may post."""
+    policy.require(policy.can_post(current_user))
     prefix = request.args.get("q", "")[:30]
     users = composer_lookups.mention_candidates(prefix)
     groups = composer_lookups.mentionable_groups(prefix)
     return {
-        "users": [{"username": user.username, "display_name": user.display_name} for user in users],
+        "users": [
+            {
+                "username": user.username,
+                "display_name": user.display_name,
+                "job_title": user.job_title,
+                "alliance": user.alliance,
+            }
+            for user in users
+        ],
         "groups": [
             {
                 "handle": group.handle,
@@ -139,3 +157,77 @@ def similar() -> dict[str, Any]:
             for thread in threads
         ]
     }
+
+
+def preview_limit() -> str:
+    return current_app.config["RATELIMIT_PII_CHECK"]
+
+
+def _preview_texts(data: dict[str, Any]) -> dict[str, str]:
+    texts = {name: _text(data, name) for name in CHECKED if name in data}
+    if sum(len(text) for text in texts.values()) > PREVIEW_MAX_CHARS:
+        raise BadRequest(f"Preview at most {PREVIEW_MAX_CHARS:,} characters at a time.")
+    return texts
+
+
+def _preview_target(data: dict[str, Any]) -> tuple[Category, Post | None]:
+    """The category the text is for, and the post when it is an edit (each checked as the
+    page that holds the composer checks it)."""
+    target = data.get("for")
+    if not isinstance(target, dict):
+        raise BadRequest('Say what the text is for: {"for": {"thread": 1}} (or category, post).')
+    kind, key = next(iter(target.items()), (None, None))
+    if kind == "category" and isinstance(key, str):
+        return queries.get_category_or_404(key, current_user), None
+    if isinstance(key, int) and not isinstance(key, bool) and key > 0:
+        if kind == "thread":
+            return queries.get_thread_or_404(key, current_user).category, None
+        if kind == "post":
+            post = queries.get_post_or_404(key, current_user)
+            policy.require(policy.can_edit_post(current_user, post))
+            return post.thread.category, post
+    raise BadRequest("“for” names a category (its slug), a thread or a post (its number).")
+
+
+@bp.post("/composer/preview")
+@limiter.limit(preview_limit)
+def preview() -> dict[str, Any]:
+    """The post as it would look, and what the guard would say: nothing is saved.
+
+    Send ``{"body": "...", "title": "...", "for": {"thread": 12}}``; the answer's ``html`` is
+    the preview panel's content (the rendered text, and the guard's note when it has one).
+    """
+    data = _json_body()
+    texts = _preview_texts(data)
+    category, post = _preview_target(data)
+    shown = preview_post(current_user, category, texts.get("body", ""), texts, post=post)
+    return {
+        "html": render_template("discussions/composer/_preview.html", preview=shown),
+        "severity": shown.verdict.severity,
+        "findings": len(shown.verdict.shown),
+    }
+
+
+def wants_preview() -> bool:
+    """True when a composer was sent with its "Preview" button (no JavaScript needed)."""
+    return request.method == "POST" and request.form.get("preview") == "1"
+
+
+def form_preview(
+    form: Any, category: Category, body: str, *, post: Post | None = None
+) -> Preview | None:
+    """The preview a composer form asked for with its "Preview" button, or None.
+
+    The text stays in the form (the page is shown again with it, without the errors a
+    half-written post would have); nothing is saved. CSRFProtect has checked the token.
+    """
+    if not wants_preview():
+        return None
+    return preview_post(
+        current_user,
+        category,
+        body,
+        form.pii_texts(),
+        post=post,
+        confirmed=form.pii_confirmations(),
+    )

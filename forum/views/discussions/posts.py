@@ -12,6 +12,7 @@ from forum.forms.posts import EditPostForm
 from forum.models import Post
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import posting as discussions
+from forum.views.discussions.composer import form_preview, wants_preview
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 
@@ -41,6 +42,14 @@ def edit(post_id: int) -> str | Response | tuple[str, int]:
         data={"body": post.body_source, "title": post.thread.title, "edit_count": post.edit_count}
     )
     conflict = False
+    if wants_preview():
+        attach_composer_file(form)
+        post = queries.get_post_or_404(post_id, current_user)  # after the file's commit
+        preview = form_preview(form, post.thread.category, form.body.data or "", post=post)
+        page = render_template(
+            "discussions/posts/edit.html", post=post, form=form, conflict=False, preview=preview
+        )
+        return page, 200
     if attach_composer_file(form):
         edited = save(form, lambda: _edit(post, form))
         if edited:

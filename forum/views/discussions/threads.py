@@ -19,8 +19,10 @@ from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import drafts, questions, reading
+from forum.services.discussions.preview import Preview
 from forum.services.notifications import fanout
 from forum.views.discussions.categories import refuse_if_archived
+from forum.views.discussions.composer import form_preview, wants_preview
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 from forum.web.limits import posting_limit
@@ -30,7 +32,7 @@ bp = Blueprint("threads", __name__)
 
 
 def _render_thread(
-    thread: Thread, page_number: int, form: AnswerForm
+    thread: Thread, page_number: int, form: AnswerForm, preview: Preview | None = None
 ) -> tuple[str, thread_extras.ReaderState]:
     """The page's HTML, and the reader's marks as they were before this visit."""
     per_page = current_app.config["POSTS_PER_PAGE"]
@@ -59,6 +61,7 @@ def _render_thread(
         open_items=open_items,
         answers=answers,
         watch=notification_queries.thread_watch(actor, thread),
+        preview=preview,
     ), answers.reader
 
 
@@ -108,6 +111,8 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     thread = queries.get_thread_or_404(thread_id, current_user)
     refuse_if_archived(thread.category)
     form = AnswerForm()
+    if wants_preview():
+        return _preview_reply(thread, form)
     posted = attach_composer_file(form) and save(form, lambda: _answer(thread, form))
     if posted:
         post, mention_notes = posted.result
@@ -125,6 +130,18 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     per_page = current_app.config["POSTS_PER_PAGE"]
     last_page = max(1, -(-thread.last_post_number // per_page))
     return _render_thread(thread, last_page, form)[0], 422
+
+
+def _preview_reply(thread: Thread, form: AnswerForm) -> tuple[str, int]:
+    """The thread's last page with the reply box showing the preview; the text is kept as
+    the member's draft too."""
+    attach_composer_file(form)
+    preview = form_preview(form, thread.category, form.body.data or "")
+    _keep_reply_draft(thread, form.body.data or "")
+    thread = queries.get_thread_or_404(thread.id, current_user)  # reloaded after the commit
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    last_page = max(1, -(-thread.last_post_number // per_page))
+    return _render_thread(thread, last_page, form, preview)[0], 200
 
 
 def _answer(thread: Thread, form: AnswerForm) -> tuple[Post, list[str]]:

@@ -68,9 +68,14 @@ def _sent_file(field: str) -> FileStorage | None:
     return file if file is not None and file.filename else None
 
 
-def _store(file: FileStorage, alt: str, checked: bool) -> Attachment:
+def _store(file: FileStorage, alt: str, checked: bool, decorative: bool = False) -> Attachment:
     return uploads.store_upload(
-        current_user, file.stream, file.filename or "", alt_text=alt, checked=checked
+        current_user,
+        file.stream,
+        file.filename or "",
+        alt_text=alt,
+        checked=checked,
+        decorative=decorative,
     )
 
 
@@ -86,8 +91,9 @@ def create() -> tuple[dict[str, Any], int]:
     if file is None:
         return _error("Choose a file to upload (send it in the form field “file”).", 400)
     checked = request.form.get("checked", "").lower() in TRUE_VALUES
+    decorative = request.form.get("decorative", "").lower() in TRUE_VALUES
     try:
-        attachment = _store(file, request.form.get("alt", ""), checked)
+        attachment = _store(file, request.form.get("alt", ""), checked, decorative)
     except uploads.UploadRefused as error:
         db.session.rollback()
         return _refusal(error)
