@@ -168,7 +168,7 @@ def test_new_pages_have_no_axe_violations(playwright_browser, live_server, sign_
         expect(a.get_by_role("heading", level=1)).to_contain_text("Edit history")
         assert_no_violations(a)
         a.get_by_role("button", name="Compare versions").click()
-        expect(a.locator(".diff ins").first).to_be_visible()
+        expect(a.locator(".word-diff ins").first).to_be_visible()
         assert_no_violations(a)
         for path in ("/latest", "/unanswered", "/unsolved", "/my-threads", "/bookmarks", "/tags"):
             a.goto(path)

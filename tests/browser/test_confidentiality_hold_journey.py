@@ -35,6 +35,7 @@ def forum(live_server):
 
 
 def sign_out(page: Page) -> None:
+    page.locator(".site-menu > summary").click()  # Sign out is in the header's Menu
     page.get_by_role("button", name="Sign out").click()
 
 

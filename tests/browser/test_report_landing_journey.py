@@ -35,6 +35,7 @@ def forum(live_server):
 
 
 def report(page: Page, number: int) -> None:
+    page.locator(f"#post-{number}").locator("summary", has_text="More actions").click()
     page.get_by_role("link", name=f"Report post {number}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report a post to the moderators")
     assert_no_violations(page)
