@@ -181,19 +181,15 @@ def test_the_changes_page_shows_corpus_payloads_as_text(app, client):
     assert "<" not in ALLOWED_TAGS.sub("", diff) and "added: </span>" in diff
 
 
-def test_a_long_text_with_scattered_edits_diffs_quickly_and_finds_each_edit():
-    import time
-
+def test_a_long_text_with_scattered_edits_finds_each_edit():
+    # No timing here (tests never assert time): a quadratic diff would make this test the
+    # suite's slowest by minutes, which the durations report shows.
     words = [f"{w}{i % 700}" for i, w in enumerate(["patient", "referral", "the", "of"] * 2500)]
     old = " ".join(words)
     edited = list(words)
     for i in range(0, len(edited), 250):
         edited[i] = "CHANGED"
-    started = time.perf_counter()
     diff = diff_texts(old, " ".join(edited))
-    assert time.perf_counter() - started < 3
     assert (diff.added, diff.removed) == (40, 40)
     repeated = " ".join(["the patient"] * 4000)  # few distinct words: the worst case
-    started = time.perf_counter()
     assert not diff_texts(repeated, repeated.replace("patient", "person", 30)).is_empty
-    assert time.perf_counter() - started < 3

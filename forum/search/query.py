@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+from forum.text import markup
+
 #: Longest query text looked at; the rest is ignored (with a notice).
 MAX_QUERY_LENGTH = 500
 #: Most words, phrases and prefixes used from one query.
@@ -43,7 +45,9 @@ _TOKEN = re.compile(
 )
 _WORD = re.compile(r"[^\W_]+")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-_USERNAME = re.compile(r"[a-z0-9_]{1,30}")
+#: A member's handle, as mentions spell it (``forum/text/markup.py``); old handles may start
+#: with "_".
+_USERNAME = re.compile(rf"_?(?:{markup.USERNAME_PATTERN})", re.IGNORECASE)
 _TAG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
