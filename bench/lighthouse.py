@@ -44,7 +44,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import http_request, serve  # noqa: E402 - needs the repository root on the path
+from bench.servers import flask_command, http_request, serve  # noqa: E402 - needs the repository root on the path
 
 PYTHON = sys.executable
 TOOL = ROOT / "bench" / "lighthouse"
@@ -159,15 +159,7 @@ def environment(folder: Path) -> dict[str, str]:
 
 def build_forum(env: dict[str, str]) -> None:
     for args in (("db", "upgrade"), ("forum", "seed-demo")):
-        done = subprocess.run(
-            [PYTHON, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            sys.exit(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        flask_command(env, *args)
 
 
 class Browser:

@@ -45,6 +45,7 @@ from bench.servers import (  # noqa: E402 - needs the repository root on the pat
     SECRET,
     WORKERS,
     cpu_seconds,
+    flask_command,
     forum_environment,
     http_request,
     serve,
@@ -144,16 +145,7 @@ def ensure_wrk() -> str:
 
 def flask(url: str, *args: str) -> str:
     env = {**os.environ, "FORUM_DATABASE_URL": url, "FORUM_SECRET_KEY": SECRET}
-    done = subprocess.run(
-        [PYTHON, "-m", "flask", "--app", "wsgi", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        sys.exit(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return done.stdout
+    return flask_command(env, *args)
 
 
 # The database -----------------------------------------------------------------------------

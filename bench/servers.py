@@ -35,6 +35,20 @@ def forum_environment(url: str) -> dict[str, str]:
     }
 
 
+def flask_command(env: dict[str, str], *args: str) -> str:
+    """Run ``flask --app wsgi ARGS`` with ``env``; its output, or exit with its error."""
+    done = subprocess.run(
+        [PYTHON, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        sys.exit(f"flask {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
 @contextmanager
 def serve(app: str, port: int, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     command = [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(WORKERS)]

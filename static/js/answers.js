@@ -5,14 +5,7 @@
 (function () {
   "use strict";
 
-  function debounce(fn, ms) {
-    var timer = null;
-    return function () {
-      var args = arguments;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
-    };
-  }
+  var debounce = window.Forum.debounce;
 
   var csrfToken = window.Forum.csrfToken;
 

@@ -17,14 +17,7 @@
   var IMAGE_NAME = /\.(png|jpe?g|gif)$/i;
   var csrfToken = window.Forum.csrfToken;
 
-  function debounce(fn, ms) {
-    var timer = null;
-    return function () {
-      var args = arguments;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
-    };
-  }
+  var debounce = window.Forum.debounce;
 
   /* Editing the text ------------------------------------------------------------------- */
 

@@ -10,6 +10,15 @@
     csrfToken: function (form) {
       var input = form && form.querySelector("input[name=csrf_token]");
       return input ? input.value : "";
+    },
+    // fn, called once calls have paused for ms milliseconds (with the last call's arguments).
+    debounce: function (fn, ms) {
+      var timer = null;
+      return function () {
+        var args = arguments;
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { fn.apply(null, args); }, ms);
+      };
     }
   };
 

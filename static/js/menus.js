@@ -1,4 +1,5 @@
-/* Menus made of <details data-menu> (the header's Menu, each post's "More"): they work without
+/* Menus made of <details data-menu> (the header's Menu, each post's "More", the watch menus):
+   they work without
    this file; with it, Escape closes an open menu and returns focus to its button, a click or
    focus outside closes it, and choosing an item closes it. */
 (function () {

@@ -63,7 +63,7 @@ def test_the_thread_watch_menu_and_kind_badge(page, sign_in, forum, browser_erro
     levels = page.get_by_role("group", name="Notifications for this thread")
     expect(levels).to_be_visible()
     assert_no_violations(page)
-    page.keyboard.press("Escape")  # with watch_menu.js: closes, focus back on the button
+    page.keyboard.press("Escape")  # with menus.js: closes, focus back on the button
     expect(menu).not_to_have_attribute("open", "")
     expect(menu.locator("summary")).to_be_focused()
     menu.locator("summary").click()
