@@ -460,14 +460,6 @@
     var queue = Promise.resolve();
     var waiting = null;  // a file the patient-identifier check asked about
 
-    if (fieldset) {
-      var altField = fieldset.querySelector("[data-attach-alt]");
-      if (altField) { altField.hidden = true; }
-      var atOnce = fieldset.querySelector("[data-attach-at-once]");
-      if (atOnce) { atOnce.hidden = false; }
-    }
-    var hint = box.querySelector(".composer-box__js-hint");
-    if (hint) { hint.hidden = false; }
 
     function report(message, isError) {
       // The composer's live region, and the attach box's own line when it is open.
@@ -634,10 +626,6 @@
       // A fresh text node, so the same message twice is read out twice.
       window.setTimeout(function () { live.textContent = message; }, 30);
     }
-    box.querySelector("[data-composer-bar]").hidden = false;
-    var form = box.closest("form");
-    var button = form && form.querySelector("[data-preview-button]");
-    if (button) { button.hidden = true; }
     setupTabs(box, textarea, say);
     setupToolbar(box, textarea);
     setupMentions(box, textarea, say);
