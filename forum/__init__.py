@@ -11,7 +11,7 @@ from flask import Flask, request
 from forum.cli import commands as cli
 from forum.database import configure_engine, write_intent
 from forum.errors import register_error_handlers
-from forum.extensions import csrf, db, limiter, migrate
+from forum.extensions import compress, csrf, db, limiter, migrate
 from forum.jobs import courier
 from forum.services import audit
 from forum.views.blueprints import BLUEPRINTS
@@ -65,6 +65,7 @@ def _register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     courier.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     with app.app_context():
         configure_engine(app, db.engine)
         if db.engine.dialect.name == "postgresql":

@@ -1,5 +1,6 @@
 """Extensions, created unbound; the app factory binds them."""
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -13,4 +14,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+#: Compresses the stylesheets and scripts only (see Config.COMPRESS_MIMETYPES).
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
