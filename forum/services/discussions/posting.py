@@ -308,6 +308,21 @@ def edit_post(
     if not edits:
         return post
     _claim_revision(post, base_edit_count)
+    _save_new_text(actor, post, body, reason)
+    if actor.id != post.author_id:  # only moderators may edit others' posts
+        before, after = {"edit_count": post.edit_count - 1}, {"edit_count": post.edit_count}
+        audit.record(
+            actor, "post.staff_edit", target=post, before=before, after=after, reason=reason
+        )
+    db.session.flush()
+    moderation_screening.apply_decision(decision, post, new=False)
+    uploads.link_post_uploads(actor, post)
+    notifications.post_edited(post)
+    return post
+
+
+def _save_new_text(actor: Actor, post: Post, body: str, reason: str) -> None:
+    """Keep the post's text as its next revision, then render ``body`` in its place."""
     db.session.add(
         PostRevision(
             post_id=post.id,
@@ -324,16 +339,6 @@ def edit_post(
         post.edit_count + 1,
         utcnow(),
     )
-    if actor.id != post.author_id:  # only moderators may edit others' posts
-        before, after = {"edit_count": post.edit_count - 1}, {"edit_count": post.edit_count}
-        audit.record(
-            actor, "post.staff_edit", target=post, before=before, after=after, reason=reason
-        )
-    db.session.flush()
-    moderation_screening.apply_decision(decision, post, new=False)
-    uploads.link_post_uploads(actor, post)
-    notifications.post_edited(post)
-    return post
 
 
 def _edited_texts(post: Post, body: str, title: str | None, reason: str) -> dict[str, str]:
