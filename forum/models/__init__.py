@@ -11,6 +11,14 @@ from forum.models.confidentiality import (
     ReviewOutcome,
 )
 from forum.models.group import CategoryGroup, Group, GroupMember
+from forum.models.guidance import (
+    CHANGING_STATUSES,
+    Guideline,
+    GuidelineVersion,
+    PostCitation,
+    Recommendation,
+    RecommendationStatus,
+)
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
 from forum.models.moderation import (
@@ -41,7 +49,7 @@ from forum.models.notification import (
 )
 from forum.models.operations import BackupRecord, WorkerHeartbeat
 from forum.models.outbox import OutboxMessage, OutboxStatus
-from forum.models.post import Post, PostRevision
+from forum.models.post import BASIS_NAMES, AnswerBasis, Post, PostRevision
 from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
 from forum.models.security import PledgeAcceptance, PledgeVersion, RecoveryCode
 from forum.models.site import SitePageVersion, SiteSettings
@@ -50,6 +58,14 @@ from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
 
 __all__ = [
+    "BASIS_NAMES",
+    "CHANGING_STATUSES",
+    "AnswerBasis",
+    "Guideline",
+    "GuidelineVersion",
+    "PostCitation",
+    "Recommendation",
+    "RecommendationStatus",
     "CategoryModerator",
     "Flag",
     "FlagReason",

@@ -22,6 +22,9 @@ class Group(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: Members may write ``@handle`` to notify the group's members who can read the thread.
     is_mentionable: Mapped[bool] = mapped_column(default=False)
+    #: Its members may mark accepted answers as checked by a clinical lead ("Clinical
+    #: reviewers").
+    verifies_answers: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Written only by forum/services/groups.py, with the memberships.
     member_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

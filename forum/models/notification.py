@@ -31,6 +31,11 @@ class NotificationKind(StrEnum):
     HELPFUL = "helpful"
     MODERATION = "moderation"
     JOIN_APPROVED = "join_approved"
+    #: Guidance a post cites changed or was withdrawn (to its author and the category's
+    #: moderators).
+    GUIDANCE_CHANGED = "guidance_changed"
+    #: Staff reviewed a member's accepted answer: withdrawn, superseded or verified.
+    ANSWER_REVIEW = "answer_review"
 
 
 class WatchLevel(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.models.base import Base, utcnow
 from forum.models.thread import Thread
 from forum.models.user import User
+
+
+class AnswerBasis(StrEnum):
+    """What a reply says it rests on (optional, one choice)."""
+
+    NATIONAL = "national"
+    LOCAL = "local"
+    EVIDENCE = "evidence"
+    EXPERIENCE = "experience"
+
+
+#: Each basis as the post shows it beside its author.
+BASIS_NAMES = {
+    AnswerBasis.NATIONAL: "National guideline",
+    AnswerBasis.LOCAL: "Local pathway",
+    AnswerBasis.EVIDENCE: "Published evidence",
+    AnswerBasis.EXPERIENCE: "Own experience",
+}
 
 
 class Post(Base):
@@ -51,6 +70,20 @@ class Post(Base):
     #: Random token of the form that sent the post: the same form sent twice (a double
     #: click, a retry after a timeout) finds this post instead of adding a second one.
     client_token: Mapped[str | None] = mapped_column(String(64))
+    # Answers that stay right (docs/answers.md)
+    #: ``AnswerBasis`` or "": what the reply rests on, as its author said.
+    basis: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: Set when guidance the post cites changed or was withdrawn after it was written;
+    #: cleared when staff confirm the answer or its author edits it.
+    guidance_changed_at: Mapped[datetime | None]
+    #: What changed, in a sentence per recommendation ("NG12 1.3.1 changed on 2 Oct 2026: ...").
+    guidance_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: A newer post that replaces this one as the answer (no FK, as above).
+    superseded_by_post_id: Mapped[int | None]
+    #: Set when staff withdraw the post as its thread's accepted answer, with the reason its
+    #: author sees.
+    answer_withdrawn_at: Mapped[datetime | None]
+    answer_withdrawn_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     thread: Mapped[Thread] = relationship(lazy="raise_on_sql")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise_on_sql")

@@ -25,6 +25,8 @@ class SiteSettings(Base):
     welcome_html: Mapped[str] = mapped_column(Text, default="")
     markup_version: Mapped[int] = mapped_column(default=1)
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    #: How long an accepted answer stands before it is due a review (docs/answers.md).
+    answer_review_months: Mapped[int] = mapped_column(default=12, server_default="12")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_name: Mapped[str] = mapped_column(String(80), default="")

@@ -42,6 +42,9 @@ class Thread(Base):
         Index("ix_threads_visibility", "category_id", "deleted_at", "hidden_at", "author_id"),
         #: The unanswered list, newest first, and its total: only the threads it holds (a
         #: statement must say ``reply_count = 0`` literally for the planner to use it).
+        #: The review list: accepted answers whose guidance changed, or whose review is due.
+        Index("ix_threads_solution_guidance_changed", "solution_guidance_changed_at"),
+        Index("ix_threads_solution_review_due", "solution_review_due"),
         Index(
             "ix_threads_unanswered",
             "last_post_at",
@@ -84,6 +87,23 @@ class Thread(Base):
     kind: Mapped[str] = mapped_column(
         String(16), default=ThreadKind.QUESTION, server_default=ThreadKind.QUESTION.value
     )
+
+    # The accepted answer's review (see docs/answers.md); reset when the solution changes.
+    #: When the accepted answer is due a second look (``answer_review_months`` after it was
+    #: accepted or last confirmed).
+    solution_review_due: Mapped[datetime | None]
+    #: Staff last confirmed the accepted answer is still correct.
+    solution_reviewed_at: Mapped[datetime | None]
+    solution_reviewed_by_name: Mapped[str] = mapped_column(
+        String(80), default="", server_default=""
+    )
+    #: A clinical reviewer (or staff) checked the accepted answer; an edit to it clears this.
+    solution_verified_at: Mapped[datetime | None]
+    solution_verified_by_name: Mapped[str] = mapped_column(
+        String(80), default="", server_default=""
+    )
+    #: Copied from the accepted answer's ``guidance_changed_at``, for lists and search.
+    solution_guidance_changed_at: Mapped[datetime | None]
 
     category: Mapped[Category] = relationship(lazy="raise_on_sql")
 

@@ -55,6 +55,9 @@ class User(Base):
     #: Cache of this member's ``group_members`` rows, written only with them
     #: (forum/services/groups/): the policy reads it on every request.
     group_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    #: Cache: the member is in a group that verifies answers (``groups.verifies_answers``),
+    #: written only with the memberships and that flag (forum/services/groups/).
+    verifies_answers: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Two-factor sign-in and the pledge (closed membership) --------------------------------
     #: Base32 TOTP secret; set only once the member has proved their app with a code.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,1 @@
+"""The guideline register, citations of it in posts, and the review of accepted answers."""
