@@ -13,6 +13,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from forum.cli.demo_guidance import seed_guidelines
 from forum.extensions import db
 from forum.models import Category, Tag, Thread, User
 from forum.policy import SYSTEM
@@ -147,6 +148,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _restricted_category(admin, users)
     _library(users, moderator, tags)
     _welcome(admin)
+    seed_guidelines(moderator)
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:

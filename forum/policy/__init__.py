@@ -42,6 +42,7 @@ from forum.policy.content import (
     is_solvable,
     may_write_in,
 )
+from forum.policy.guidance import can_manage_guidelines
 from forum.policy.library import (
     can_add_resource,
     can_download_attachment,
@@ -127,6 +128,7 @@ __all__ = [
     "can_invite",
     "can_manage_categories",
     "can_manage_groups",
+    "can_manage_guidelines",
     "can_manage_member",
     "can_manage_notifications",
     "can_manage_own_account",

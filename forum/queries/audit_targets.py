@@ -19,6 +19,7 @@ from forum.models import (
     AuditEntry,
     Category,
     Group,
+    Guideline,
     Invitation,
     JoinRequest,
     Post,
@@ -111,6 +112,7 @@ PARTS: dict[str, Callable[[set[int]], Select[Any]]] = {
         "invitation", ids, Invitation.id, Invitation.display_name, Invitation.email
     ),
     "joinrequest": lambda ids: _part("joinrequest", ids, JoinRequest.id, JoinRequest.display_name),
+    "guideline": lambda ids: _part("guideline", ids, Guideline.id, Guideline.title, Guideline.code),
 }
 #: Types stored under another name: read as the type they stand for.
 ALIASES = {"localproxy": "user"}
@@ -170,6 +172,9 @@ BUILDERS: dict[str, Callable[[_Row], AuditTarget]] = {
         "admin.join_requests_list",
         admin_only=True,
     ),  # fmt: skip
+    "guideline": lambda r: AuditTarget(
+        "guideline", f"Guideline {r.extra}", "guidelines.show", (("code", r.extra),)
+    ),
 }
 
 
@@ -193,6 +198,7 @@ _GONE_LABELS = {
     "resource": "Library resource",
     "invitation": "An invitation",
     "joinrequest": "A request to join",
+    "guideline": "Guideline",
 }
 _NAME_KEYS = ("name", "title", "phrase", "display_name")
 

@@ -114,6 +114,10 @@ ACTION_NAMES: dict[str, str] = {
     "site.settings": "Changed the site’s settings",
     "site.page.publish": "Published a new version of a site page",
     "mail.retry_failed": "Queued failed email to send again",
+    # The guideline register
+    "guideline.create": "Added a guideline to the register",
+    "guideline.update": "Changed a guideline’s details in the register",
+    "guideline.version": "Recorded a new version of a guideline",
 }
 
 _SEPARATORS = re.compile(r"[._]+")

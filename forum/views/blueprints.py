@@ -8,6 +8,7 @@ from forum.views import home, pages, search
 from forum.views.admin import categories as admin_categories
 from forum.views.admin import group_members as admin_group_members
 from forum.views.admin import groups as admin_groups
+from forum.views.admin import guidelines as admin_guidelines
 from forum.views.admin import health as admin_health
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
@@ -24,6 +25,7 @@ from forum.views.discussions import (
     revisions,
     threads,
 )
+from forum.views.guidance import register as guidance_register
 from forum.views.library import resources, uploads
 from forum.views.membership import (
     account,
@@ -64,5 +66,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         admin_health,
         # groups
         admin_groups, admin_group_members, member_groups,
+        # the guideline register
+        admin_guidelines, guidance_register,
     )
 )  # fmt: skip

@@ -1,0 +1,1 @@
+"""The guideline register as members read it."""
