@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from forum.forms.fields import NoControlCharacters, strip_whitespace
@@ -20,9 +21,9 @@ LINES_HELP = (
     "“1.3.1 Colorectal: referral criteria”."
 )
 STATUS_CHOICES = [
-    ("unchanged", "Unchanged"),
-    ("changed", "Changed in this version"),
-    ("withdrawn", "Withdrawn in this version"),
+    SelectChoice("unchanged", "Unchanged"),
+    SelectChoice("changed", "Changed in this version"),
+    SelectChoice("withdrawn", "Withdrawn in this version"),
 ]
 
 
