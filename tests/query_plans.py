@@ -42,6 +42,8 @@ BOUNDED = {
     "site_settings": "one row",
     "site_page_versions": "one row per wording of the about, terms and privacy pages",
     "alembic_version": "one row",
+    "guidelines": "the guideline register: a few dozen guidelines, added by staff",
+    "guideline_versions": "a few versions of each guideline in the register, recorded by staff",
 }
 
 _SQLITE_FULL_SCAN = re.compile(r"SCAN (\w+)(?: AS \w+)?")

@@ -181,7 +181,7 @@ def test_the_code_changes_only_while_no_post_cites_it(app):
                                 version_id=version.id))  # fmt: skip
     db.session.commit()
     with pytest.raises(ServiceError, match="Posts cite NG12X"):
-        register.update_guideline(admin, guideline, Details("NG12", NG12.title, NG12.publisher, NG12.url))
+        register.update_guideline(admin, guideline, NG12)
     retitled = Details("NG12X", "A better title", "NICE", NG12.url)
     assert register.update_guideline(admin, guideline, retitled).title == "A better title"
 
@@ -226,8 +226,9 @@ def test_the_new_form_keeps_typed_text_when_refused(app, staff_client):
     page = response.get_data(as_text=True)
     assert "Give a web address starting with https://" in page
     assert "1.1.1 Kept lines" in page and "www.nice.org.uk/ng12" in page
-    bad_line = staff_client.post("/admin/guidelines/new", data={**NEW_FORM, "recommendations":
-                                                                  "1.1.1 Fine\nnonsense"})
+    bad_line = staff_client.post(
+        "/admin/guidelines/new", data={**NEW_FORM, "recommendations": "1.1.1 Fine\nnonsense"}
+    )
     assert bad_line.status_code == 422 and "Line 2" in bad_line.get_data(as_text=True)
     assert db.session.scalar(select(Guideline.id)) is None
 
@@ -312,3 +313,21 @@ def test_members_read_the_register_and_how_to_cite(app, client):
 
 def test_moderators_reach_the_register_from_the_staff_pages(app, staff_client):
     assert 'href="/admin/guidelines"' in staff_client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_demo_seeds_ng12_in_two_versions_and_a_local_pathway(app, tmp_path):
+    from forum.cli import seeding
+
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    assert seeding.seed_demo() is True
+    db.session.commit()
+    ng12 = reads.get_guideline_or_404("NG12")
+    assert (ng12.publisher, ng12.url) == ("NICE", "https://www.nice.org.uk/guidance/ng12")
+    versions = reads.versions_of(ng12)
+    assert [v.version.published_on for v in versions][-1] == date(2015, 6, 23)
+    assert [(r.number, r.status) for r in versions[0].changes] == [("1.3.1", "changed")]
+    assert len(versions[0].recommendations) == 6
+    pathway = reads.get_guideline_or_404("LP-NSS")
+    assert len(reads.current_version(pathway).recommendations) == 3
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert actions.count("guideline.create") == 2 and actions.count("guideline.version") == 1

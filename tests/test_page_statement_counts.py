@@ -31,7 +31,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -54,6 +54,7 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import SYSTEM
+from forum.queries import guidelines as guideline_reads
 from forum.queries import library as library_queries
 from forum.queries import moderation as moderation_reads
 from forum.services.confidentiality import guard as confidentiality
@@ -62,6 +63,7 @@ from forum.services.discussions import bookmarks, helpful, questions, solutions,
 from forum.services.discussions import posting as discussions
 from forum.services.groups import admin as groups_admin
 from forum.services.groups import members as group_members
+from forum.services.guidance import register as guideline_register
 from forum.services.library import resources as library
 from forum.services.membership import accounts, invitations, join_requests, pledge
 from forum.services.membership import data as member_data
@@ -268,6 +270,15 @@ PAGES: dict[str, Visit] = {
     "admin_groups.edit": Visit("/admin/groups/{group}/edit", ADMIN, fixed=True),
     "groups.show": Visit("/g/reviewers", MEMBER),
     "users.show[group]": Visit("/u/reviewers", MEMBER, status=302, fixed=True),
+    # The guideline register: one guideline more, and one version more of the one shown,
+    # each round
+    "admin_guidelines.index": Visit("/admin/guidelines", MODERATOR),
+    "admin_guidelines.new": Visit("/admin/guidelines/new", MODERATOR, fixed=True),
+    "admin_guidelines.show": Visit("/admin/guidelines/{guideline}", MODERATOR),
+    "admin_guidelines.edit": Visit("/admin/guidelines/{guideline}/edit", ADMIN, fixed=True),
+    "admin_guidelines.new_version": Visit("/admin/guidelines/{guideline}/versions/new", MODERATOR),
+    "guidelines.index": Visit("/guidelines", MEMBER),
+    "guidelines.show": Visit("/guidelines/{guideline}", MEMBER),
 }
 # fmt: on
 
@@ -480,6 +491,7 @@ def build_world() -> World:
     invitation_token = _invitation(admin, "first")[1]
     pledge.publish_pledge(admin, "I will never post anything that identifies a patient.")
     site_pages.publish_page(admin, "privacy", "# Who we are\n\nThe programme team, version 1.")
+    _guideline(moderator, "NG12")
     _commit()
 
     things.update(
@@ -503,7 +515,7 @@ def build_world() -> World:
             VERIFY_EMAIL, {"u": member.id, "e": "new@example.org", "f": email_fingerprint}
         ),
         unsubscribe_token=unsubscribe.make_token(member.id, home.id),
-        group=reviewers.id,
+        group=reviewers.id, guideline="NG12",
     )  # fmt: skip
     add_round(world, 0)
     _accept_current_pledge(world)
@@ -636,6 +648,28 @@ def add_round(world: World, n: int) -> None:
     _commit()
     uploaded_file(other, f"loose-{n}.pdf", upload_samples.pdf(f"Loose file {n}"))
     site_pages.publish_page(admin, "privacy", f"# Who we are\n\nThe programme team, round {n}.")
+    _commit()
+
+    # The register: another guideline; another version of the one shown, changing one
+    # recommendation, withdrawing none, adding one.
+    _guideline(admin, f"RG{n}")
+    ng12 = guideline_reads.get_guideline_or_404("NG12")
+    rows = [guideline_register.RecommendationRow("1.1", f"Changed in round {n}", "changed",
+                                                 f"Round {n} changed it."),
+            guideline_register.RecommendationRow(f"{n + 2}.1", f"Added in round {n}")]  # fmt: skip
+    guideline_register.record_version(moderator, ng12, date(2016 + n, 1, 1), f"Round {n}.", rows)
+    _commit()
+
+
+def _guideline(actor: User, code: str) -> None:
+    """A guideline in its first version, with two recommendations."""
+    details = guideline_register.Details(
+        code, f"Guideline {code}", "NICE", f"https://www.nice.org.uk/guidance/{code.lower()}"
+    )
+    rows = guideline_register.rows_from_lines("1.1 Lung: referral\n1.2 Upper GI: endoscopy")
+    guideline_register.create_guideline(
+        actor, details, published_on=date(2015, 6, 23), recommendations=rows
+    )
     _commit()
 
 
