@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +29,8 @@ from forum.models import (
     Flag,
     Group,
     GroupMember,
+    Guideline,
+    GuidelineVersion,
     JoinRequest,
     MemberNote,
     MemberSanction,
@@ -46,6 +48,7 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import SYSTEM
+from forum.services.guidance import register as guideline_register
 from forum.services.membership import join_requests
 from forum.services.moderation import posts as moderation_posts
 from forum.services.moderation import words as moderation_words
@@ -122,6 +125,8 @@ SETTINGS = {
     "welcome": "Hello.",
     "contact_email": "team{n}@example.nhs.uk",
 }
+GUIDELINE = {"title": "Suspected cancer", "publisher": "NICE",
+             "url": "https://www.nice.org.uk/guidance/ng12"}  # fmt: skip
 PAGE_TEXT = {"text": "# Who we are\n\nThe programme team, version {n}.", "note": "New."}
 #: Running the forum: pages that do not exist for anyone but admins.
 ADMINS = expect(member=404, other=404, category=404, moderator=404)
@@ -198,7 +203,21 @@ def build_world() -> World:
         "admin": make_admin(),
     }
     _add_groups(world, n)
+    _add_guideline(world, n)
     return world
+
+
+def _add_guideline(world: World, n: int) -> None:
+    """A guideline in the register, in its first version, with two recommendations."""
+    details = guideline_register.Details(
+        f"PM{n}", "Suspected cancer", "NICE", "https://www.nice.org.uk/guidance/ng12"
+    )
+    rows = guideline_register.rows_from_lines("1.1.1 Lung: referral\n1.3.1 Colorectal")
+    guideline_register.create_guideline(
+        SYSTEM, details, published_on=date(2015, 6, 23), recommendations=rows
+    )
+    db.session.commit()
+    world.ids["guideline"] = f"PM{n}"  # type: ignore[assignment]
 
 
 def _add_groups(world: World, n: int) -> None:
@@ -387,6 +406,21 @@ ROUTES = [
       changes=False, renders=True),
     R("restrict categories to a group", "POST", "/admin/groups/{group}/categories",
       ADMIN_PAGES, {"read": "{reviews}"}),
+    # The guideline register: staff keep it, every member reads it
+    R("guideline register", "GET", "/admin/guidelines", STAFF_PAGE),
+    R("add guideline (form)", "GET", "/admin/guidelines/new", STAFF_PAGE),
+    R("add guideline", "POST", "/admin/guidelines/new", STAFF_PAGE, GUIDELINE | {
+      "code": "NEW{n}", "published_on": "23/06/2015", "recommendations": "1.1 Lung"}),
+    R("guideline page", "GET", "/admin/guidelines/{guideline}", STAFF_PAGE),
+    R("edit guideline (form)", "GET", "/admin/guidelines/{guideline}/edit", STAFF_PAGE),
+    R("edit guideline", "POST", "/admin/guidelines/{guideline}/edit", STAFF_PAGE,
+      GUIDELINE | {"code": "{guideline}", "title": "Retitled {n}"}),
+    R("new version (form)", "GET", "/admin/guidelines/{guideline}/versions/new", STAFF_PAGE),
+    R("record a version", "POST", "/admin/guidelines/{guideline}/versions/new", STAFF_PAGE,
+      {"published_on": "2030-01-01", "summary": "Changed.", "rows-0-number": "1.3.1",
+       "rows-0-title": "Colorectal", "rows-0-status": "changed"}),
+    R("the register for members", "GET", "/guidelines", MEMBERS),
+    R("a guideline for members", "GET", "/guidelines/{guideline}", MEMBERS),
 ]
 # fmt: on
 
@@ -419,6 +453,7 @@ def snapshot() -> tuple:
         rows(Group.id, Group.name, Group.member_count), rows(GroupMember.group_id,
         GroupMember.user_id), rows(CategoryGroup.category_id, CategoryGroup.group_id,
         CategoryGroup.may_read, CategoryGroup.may_post),
+        rows(Guideline.id, Guideline.code, Guideline.title), rows(GuidelineVersion.id),
     )  # fmt: skip
 
 
@@ -494,6 +529,9 @@ MODERATION_BLUEPRINTS = {
     "admin_settings",
     "pages",
     "admin_health",
+    # and the guideline register
+    "admin_guidelines",
+    "guidelines",
 }
 
 
