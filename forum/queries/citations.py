@@ -77,6 +77,7 @@ def resolve(keys: Collection[CitationKey]) -> dict[CitationKey, CitedSource]:
     numbers = {key.number for key in keys if key.number}
     stmt = (
         select(Guideline, GuidelineVersion, Recommendation)
+        .select_from(Guideline)
         .join(
             GuidelineVersion,
             GuidelineVersion.id == _current_version_id(Guideline.id).scalar_subquery(),
@@ -107,6 +108,7 @@ def stored(post_ids: Collection[int]) -> dict[int, list[CitedSource]]:
         select(
             PostCitation.post_id, PostCitation.number, Guideline, GuidelineVersion, Recommendation
         )
+        .select_from(PostCitation)
         .join(Guideline, Guideline.id == PostCitation.guideline_id)
         .join(GuidelineVersion, GuidelineVersion.id == PostCitation.version_id)
         .outerjoin(
@@ -163,6 +165,7 @@ def search_current(text: str, limit: int = SEARCH_LIMIT) -> Sequence[CitedSource
         return []
     stmt = (
         select(Guideline, GuidelineVersion, Recommendation)
+        .select_from(Guideline)
         .join(
             GuidelineVersion,
             GuidelineVersion.id == _current_version_id(Guideline.id).scalar_subquery(),
