@@ -9,6 +9,7 @@ for JSON).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -28,6 +29,7 @@ from forum.services.discussions import drafts
 from forum.services.discussions.preview import Preview, preview_post
 from forum.services.guidance import citations as cited
 from forum.services.notifications.fanout import GROUP_MENTION_LIMIT
+from forum.text.citations import CitationKey
 
 bp = Blueprint("composer", __name__)
 
@@ -164,7 +166,7 @@ def citations() -> dict[str, Any]:
     }
 
 
-def flash_citation_note(unknown: tuple[Any, ...]) -> None:
+def flash_citation_note(unknown: Collection[CitationKey]) -> None:
     """After saving: the citations the register does not know, as the preview said (the post
     is saved; they show as typed)."""
     if note := cited.unknown_note(unknown):
