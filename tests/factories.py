@@ -347,3 +347,69 @@ def restrict_category(
     caches.refresh_categories([category.id])
     db.session.commit()
     return db.session.get(Category, category.id)
+
+
+# The guideline register, for citations (rows inserted directly) -----------------------------
+
+
+def citable_guideline(
+    code: str = "NG12",
+    recommendations: dict[str, str] | None = None,
+    *,
+    published_on: Any = None,
+    title: str = "Suspected cancer: recognition and referral",
+    url: str = "https://www.nice.org.uk/guidance/ng12",
+) -> Any:
+    """A guideline with one version listing ``recommendations`` (number -> short title)."""
+    from datetime import date
+
+    from forum.models import Guideline
+
+    db.session.commit()
+    guideline = Guideline(code=code, title=title, publisher="NICE", url=url)
+    db.session.add(guideline)
+    db.session.flush()
+    next_guideline_version(
+        guideline,
+        recommendations if recommendations is not None else {"1.3.1": "Refer for a chest X-ray"},
+        published_on=published_on or date(2023, 10, 2),
+    )
+    return _committed(guideline)
+
+
+def next_guideline_version(
+    guideline: Any,
+    recommendations: dict[str, str],
+    *,
+    published_on: Any,
+    statuses: dict[str, str] | None = None,
+    urls: dict[str, str] | None = None,
+) -> Any:
+    """Record the guideline's next version, listing all its recommendations."""
+    from sqlalchemy import func
+
+    from forum.models import GuidelineVersion
+    from forum.models.guidance import Recommendation
+
+    sequence = db.session.scalar(
+        db.select(func.coalesce(func.max(GuidelineVersion.sequence), 0)).where(
+            GuidelineVersion.guideline_id == guideline.id
+        )
+    )
+    version = GuidelineVersion(
+        guideline_id=guideline.id, sequence=sequence + 1, published_on=published_on
+    )
+    db.session.add(version)
+    db.session.flush()
+    for number, title in recommendations.items():
+        db.session.add(
+            Recommendation(
+                version_id=version.id,
+                guideline_id=guideline.id,
+                number=number,
+                title=title,
+                status=(statuses or {}).get(number, "unchanged"),
+                url=(urls or {}).get(number, ""),
+            )
+        )
+    return _committed(version)

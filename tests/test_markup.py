@@ -77,7 +77,7 @@ def test_allow_list_is_the_stated_policy() -> None:
 
 
 def test_render_has_no_switch_to_turn_sanitising_off() -> None:
-    assert list(inspect.signature(render).parameters) == ["source"]
+    assert list(inspect.signature(render).parameters) == ["source", "citations"]
 
 
 def test_markup_version_is_a_positive_integer() -> None:

@@ -81,6 +81,7 @@ from tests import upload_samples
 from tests.conftest import QueryCounter, app_on_empty_database
 from tests.factories import (
     PASSWORD,
+    citable_guideline,
     confirmed_reply,
     make_admin,
     make_category,
@@ -176,6 +177,7 @@ PAGES: dict[str, Visit] = {
     "answers.quote": Visit("/p/{post}/quote", MEMBER, fixed=True),
     "mod_reports.report": Visit("/p/{file_reply}/report", MEMBER, fixed=True),
     "composer.mentions": Visit("/mentions?q=round", MEMBER),
+    "composer.citations": Visit("/citations?q=round", MEMBER),
     # Full-text search ranks first; only while it finds fewer than five threads does a
     # second statement fill the places left from thread titles. Grown, it finds five.
     "composer.similar": Visit("/similar?title=Liposarcoma", MEMBER, saved_by_growth=1),
@@ -648,6 +650,10 @@ def add_round(world: World, n: int) -> None:
     _commit()
     uploaded_file(other, f"loose-{n}.pdf", upload_samples.pdf(f"Loose file {n}"))
     site_pages.publish_page(admin, "privacy", f"# Who we are\n\nThe programme team, round {n}.")
+    _commit()
+    # Guidance to cite: another guideline, its round recommendation cited by the thread.
+    citable_guideline(f"RND{n}", {"1.1": f"Round recommendation {n}"})
+    _answer(other, thread_id, f"As [[RND{n} 1.1]] says, round {n}.")
     _commit()
 
     # The register: another guideline; another version of the one shown, changing one

@@ -359,6 +359,9 @@ ROUTES = [
     R("report a post", "POST", "/p/{post}/report", MEMBERS, {"reason": "spam"}),
     R("report a staff-only post", "GET", "/p/{staff_post}/report", STAFF_CONTENT),
     R("moderation messages", "GET", "/account/moderation", MEMBERS),
+    # The composer's "Cite guidance" lookup: members who may post
+    R("guidance to cite", "GET", "/citations?q=NG12", expect(member=OK, other=OK, category=OK,
+      silenced=403)),
     # Site settings and the site's pages
     R("site settings", "GET", "/admin/settings", ADMIN_PAGE),
     R("save site settings", "POST", "/admin/settings", ADMIN_PAGE, SETTINGS),

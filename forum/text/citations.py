@@ -8,6 +8,8 @@ names. The register (forum/services/guidance/) says whether a key is known; the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from typing import NamedTuple
 
 #: A guideline's code: a letter, then letters, digits and "-" ("NG12", "SIGN-145", "LP-NSS").
@@ -42,3 +44,34 @@ def key_of(match: re.Match[str]) -> CitationKey | None:
     if len(code) > MAX_CODE_LENGTH:
         return None
     return CitationKey(code, match.group(2) or "")
+
+
+#: The class a rendered citation's link carries (the allow-list accepts it, as "mention").
+CITATION_CLASS = "citation"
+
+
+@dataclass(frozen=True)
+class CitationLink:
+    """How one known citation shows in a post: a link to the source with the version's date.
+
+    ``text`` names the recommendation and its version ("NG12 1.3.1 (Oct 2023)"); ``title`` is
+    its short title and the version in words, for a reader's tooltip and screen readers.
+    ``href`` must be an http(s) address: anything else is shown as text, never a link.
+    """
+
+    href: str
+    text: str
+    title: str
+
+
+def citation_link(
+    key: CitationKey, *, href: str, published_on: date, title: str, publisher: str = ""
+) -> CitationLink:
+    """The link for ``key`` as the version published on ``published_on`` has it."""
+    version = f"{published_on:%b %Y}"
+    source = f"{publisher} {key.label}".strip()
+    return CitationLink(
+        href=href,
+        text=f"{key.label} ({version})",
+        title=f"{title} ({source}, version of {published_on.day} {published_on:%B %Y})",
+    )

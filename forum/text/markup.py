@@ -1,7 +1,8 @@
 """The one text pipeline: Markdown source in, sanitised HTML, mentions and plain text out.
 
 ``render()`` runs markdown-it-py, then bleach, then nh3, with one allow-list. The layers and the
-decisions (headings, images, URLs): docs/architecture.md#one-text-pipeline
+decisions (headings, images, URLs): docs/architecture.md#one-text-pipeline. Citations of guidance
+(``[[NG12 1.3.1]]``, forum/text/citations.py) become links when the caller knows them.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from forum.text.citations import CITATION, CITATION_CLASS, CitationKey, CitationLink, key_of
+
 #: Bump when render() output changes; posts below it are re-rendered from the CLI.
-MARKUP_VERSION: int = 2
+MARKUP_VERSION: int = 3
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -52,7 +55,7 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _UPLOAD_URL = re.compile(r"/uploads(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+")
 _ALIGNMENTS = frozenset({"left", "center", "right"})
 _VALUE_RULES: Mapping[tuple[str, str], Callable[[str], bool]] = {
-    ("a", "class"): lambda value: value == MENTION_CLASS,
+    ("a", "class"): lambda value: value in (MENTION_CLASS, CITATION_CLASS),
     ("img", "src"): lambda value: _UPLOAD_URL.fullmatch(value) is not None,
     ("ol", "start"): lambda value: re.fullmatch(r"[0-9]{1,9}", value) is not None,
     ("th", "align"): _ALIGNMENTS.__contains__,
@@ -69,6 +72,8 @@ _MENTION = re.compile(
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _MAX_INLINE_DEPTH = 20
+# Text that may hold a mention or a citation.
+_MAY_REWRITE = re.compile(r"@|\[\[")
 # bleach's tree walker (html5lib) is quadratic in the number of siblings under one parent, so
 # it cleans runs of at most this many siblings at a time (see _bleach_run).
 _MAX_SIBLINGS = 100
@@ -163,6 +168,38 @@ def _mention_tokens(text: str) -> list[Token]:
     return [token for token in tokens if token.type != "text" or token.content]
 
 
+def _is_web_address(href: str) -> bool:
+    """A citation links only to an http(s) address (judged as browsers would see it)."""
+    return url_scheme(href) in ("http", "https") and is_safe_url(href)
+
+
+def _citation_tokens(text: str, env: dict[str, object]) -> list[Token]:
+    """Known citations in text as links; unknown ones (and everything else) as it was typed.
+
+    Every key found is appended to ``env["cited"]`` (what ``extract_citations`` returns)."""
+    links: Mapping[CitationKey, CitationLink] = env.get("citations") or {}  # type: ignore[assignment]
+    cited: list[CitationKey] = env.setdefault("cited", [])  # type: ignore[assignment]
+    tokens: list[Token] = []
+    position = 0
+    for match in CITATION.finditer(text):
+        key = key_of(match)
+        if key is None:
+            continue
+        cited.append(key)
+        link = links.get(key)
+        if link is None:
+            continue
+        tokens.append(Token("text", "", 0, content=text[position : match.start()]))
+        if _is_web_address(link.href):
+            attrs = {"class": CITATION_CLASS, "title": link.title}
+            tokens.extend(_link_tokens(link.href, link.text, attrs))
+        else:  # never a link to anything but a web page
+            tokens.append(Token("text", "", 0, content=link.text))
+        position = match.end()
+    tokens.append(Token("text", "", 0, content=text[position:]))
+    return [token for token in tokens if token.type != "text" or token.content]
+
+
 def _cap_depth(children: list[Token]) -> list[Token]:
     # Emphasis can nest without limit ("*" * 50000) and the HTML parsers slow down with depth.
     result: list[Token] = []
@@ -181,15 +218,27 @@ def _cap_depth(children: list[Token]) -> list[Token]:
     return result
 
 
-def _rewrite_inline(children: list[Token]) -> list[Token]:
+def _plain_text(token: Token, env: dict[str, object]) -> list[Token]:
+    """A text token outside links: its citations, then its mentions."""
+    pieces = _citation_tokens(token.content, env) if "[[" in token.content else [token]
+    result: list[Token] = []
+    for piece in pieces:
+        if piece.type == "text" and "@" in piece.content:
+            result.extend(_mention_tokens(piece.content))
+        else:
+            result.append(piece)
+    return result
+
+
+def _rewrite_inline(children: list[Token], env: dict[str, object]) -> list[Token]:
     result: list[Token] = []
     link_depth = 0
     for token in _cap_depth(children):
         link_depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
         if token.type == "image":
             result.extend(_image_replacement(token, in_link=link_depth > 0))
-        elif token.type == "text" and not link_depth and "@" in token.content:
-            result.extend(_mention_tokens(token.content))
+        elif token.type == "text" and not link_depth and _MAY_REWRITE.search(token.content):
+            result.extend(_plain_text(token, env))
         else:
             result.append(token)
     return result
@@ -198,7 +247,7 @@ def _rewrite_inline(children: list[Token]) -> list[Token]:
 def _links_images_mentions(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "inline" and token.children:
-            token.children = _rewrite_inline(token.children)
+            token.children = _rewrite_inline(token.children, state.env)
 
 
 def _build_markdown() -> MarkdownIt:
@@ -322,9 +371,13 @@ def sanitise(html_text: str) -> str:
     return _NH3.clean(_bleach(html_text))
 
 
-def render(source: str) -> str:
-    """Render Markdown source to HTML that is safe to mark as safe in templates."""
-    tokens = _MARKDOWN.parse(_normalise_source(source))
+def render(source: str, *, citations: Mapping[CitationKey, CitationLink] | None = None) -> str:
+    """Render Markdown source to HTML that is safe to mark as safe in templates.
+
+    ``citations``: the links of the citations the register knows (forum/services/guidance/
+    citations.py); any other ``[[...]]`` stays as it was typed."""
+    env: dict[str, object] = {"citations": citations or {}}
+    tokens = _MARKDOWN.parse(_normalise_source(source), env)
     return _NH3.clean("".join(_bleach_run(tokens)))
 
 
@@ -345,6 +398,14 @@ def extract_mentions(source: str) -> list[str]:
         if child.type == "link_open" and "mention" in child.meta
     )
     return list(dict.fromkeys(names))
+
+
+def extract_citations(source: str) -> list[CitationKey]:
+    """Return the citations in source (not in code or links), unique, in order of appearance."""
+    env: dict[str, object] = {}
+    if "[[" in source:
+        _MARKDOWN.parse(_normalise_source(source), env)
+    return list(dict.fromkeys(env.get("cited", [])))  # type: ignore[call-overload]
 
 
 _BREAKING_TAGS = frozenset(

@@ -5,6 +5,9 @@
  * - A formatting toolbar (a roving tabindex; Ctrl/Cmd+B and +I in the text).
  * - @mention suggestions as an ARIA 1.2 combobox on the textarea (list autocomplete, the
  *   first suggestion highlighted: Up and Down move, Enter and Tab choose, Escape closes).
+ * - "Cite guidance": a search box over the guideline register (GET /citations), the same
+ *   kind of combobox; choosing inserts [[NG12 1.3.1]] where the cursor was, and Escape goes
+ *   back to the text.
  * - Files chosen, pasted or dropped upload at once (POST /uploads) with a progress bar, and
  *   their Markdown goes where the cursor was; a picture first asks for its description.
  *
@@ -355,6 +358,133 @@
     textarea.addEventListener("blur", function () { window.setTimeout(close, 150); });
   }
 
+  /* "Cite guidance": a search box (an ARIA 1.2 combobox) over the register's recommendations -- */
+
+  function setupCitations(box, textarea, say) {
+    var picker = box.querySelector("[data-citation-picker]");
+    var url = box.getAttribute("data-citations-url");
+    if (!picker || !url) { return; }
+    var toggle = picker.querySelector("[data-cite-toggle]");
+    var panel = picker.querySelector("[data-cite-panel]");
+    var search = picker.querySelector("[data-cite-search]");
+    var list = picker.querySelector("[data-cite-list]");
+    var choices = [];
+    var active = -1;
+    // Where the text goes: the cursor (or selection) in the message when the picker opened.
+    var at = {start: 0, end: 0};
+
+    function closeList() {
+      list.hidden = true;
+      list.textContent = "";
+      choices = [];
+      active = -1;
+      search.setAttribute("aria-expanded", "false");
+      search.removeAttribute("aria-activedescendant");
+    }
+
+    function open() {
+      at = {start: textarea.selectionStart, end: textarea.selectionEnd};
+      panel.hidden = false;
+      toggle.setAttribute("aria-expanded", "true");
+      search.focus();
+    }
+
+    function close(backToText) {
+      closeList();
+      panel.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
+      if (backToText) {
+        textarea.focus();
+        textarea.setSelectionRange(at.start, at.end);
+      }
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      if (!options.length) { return; }
+      active = (index + options.length) % options.length;
+      Array.prototype.forEach.call(options, function (option, i) {
+        option.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      search.setAttribute("aria-activedescendant", options[active].id);
+      options[active].scrollIntoView({block: "nearest"});
+    }
+
+    function choose(index) {
+      var choice = choices[index];
+      if (!choice) { return; }
+      close(false);
+      replaceRange(textarea, at.start, at.end, choice.insert);
+      search.value = "";
+      say(choice.insert + " added: " + choice.title + ".");
+    }
+
+    function option(choice, i) {
+      var item = document.createElement("li");
+      item.id = list.id + "-" + i;
+      item.className = "mention-list__option";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      var name = document.createElement("span");
+      name.className = "mention-list__name";
+      name.textContent = choice.code + " " + choice.number + " (" + choice.version_label + ")";
+      var detail = document.createElement("span");
+      detail.className = "mention-list__detail";
+      detail.textContent = choice.title;
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(detail);
+      item.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      item.addEventListener("click", function () { choose(i); });
+      return item;
+    }
+
+    function show(data) {
+      closeList();
+      choices = data.recommendations || [];
+      if (!choices.length) { say("No recommendation matches."); return; }
+      choices.forEach(function (choice, i) { list.appendChild(option(choice, i)); });
+      list.hidden = false;
+      search.setAttribute("aria-expanded", "true");
+      highlight(0);
+      say(choices.length + (choices.length === 1 ? " recommendation" : " recommendations") +
+          ": Up and Down to move, Enter to choose, Escape to go back to your text.");
+    }
+
+    var lookup = debounce(function (text) {
+      window.fetch(url + "?q=" + encodeURIComponent(text),
+                   {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && search.value.trim() === text) { show(data); } })
+        .catch(function () { closeList(); });
+    }, 200);
+
+    toggle.addEventListener("click", function () {
+      if (panel.hidden) { open(); } else { close(true); }
+    });
+    search.addEventListener("input", function () {
+      var text = search.value.trim();
+      if (text) { lookup(text); } else { closeList(); }
+    });
+    search.addEventListener("keydown", function (event) {
+      if (event.isComposing) { return; }
+      if ((event.key === "ArrowDown" || event.key === "ArrowUp") && !list.hidden) {
+        event.preventDefault();
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter") {
+        event.preventDefault();  // never sends the form from here
+        if (active >= 0) { choose(active); }
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        if (!list.hidden) { closeList(); } else { close(true); }
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && event.target !== search) { close(true); }
+    });
+  }
+
   /* Files: chosen, pasted or dropped ---------------------------------------------------------- */
 
   function isImage(file) {
@@ -629,6 +759,7 @@
     setupTabs(box, textarea, say);
     setupToolbar(box, textarea);
     setupMentions(box, textarea, say);
+    setupCitations(box, textarea, say);
     setupUploads(box, textarea, say);
   }
 

@@ -42,11 +42,12 @@ from forum.services import audit
 from forum.services.confidentiality import holds, redaction_copies
 from forum.services.confidentiality.decisions import settle_reviews
 from forum.services.confidentiality.guard import kind_name, pii_salt
+from forum.services.guidance import citations as cited
 from forum.services.moderation import state as moderation_state
 from forum.services.moderation.messages import MessageKind, tell_member
 from forum.services.moderation.posts import settle_open_items
 from forum.services.notifications import inbox as notifications
-from forum.text import identifier_marks, markup
+from forum.text import identifier_marks
 from forum.text.redaction import (
     MAX_PHRASES,
     MIN_PHRASE,
@@ -171,8 +172,8 @@ def _set_title(thread: Thread, title: str) -> None:
 
 
 def _set_body(post: Post, body: str) -> None:
-    post.body_source, post.body_html = body, markup.render(body)
-    post.markup_version = markup.MARKUP_VERSION
+    post.body_source = body
+    cited.render_again([post])  # at the versions its citations recorded
 
 
 def _redact_own(post: Post, work: _Work) -> None:

@@ -25,6 +25,7 @@ from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import reading, solutions
+from forum.services.guidance import citations as cited
 from forum.services.library import uploads
 from forum.services.moderation import screening as moderation_screening
 from forum.services.moderation import state as moderation_state
@@ -56,18 +57,22 @@ def _check_body(body: str) -> str:
 
 def _new_post(
     thread: Thread, number: int, author: Actor, body: str, now: datetime, token: str | None = None
-) -> Post:
-    return Post(
+) -> tuple[Post, cited.Citing]:
+    """The post, rendered with the guidance it cites as it stands now (stored once the post
+    has its id: ``cited.store``)."""
+    html, citing = cited.render(body)
+    post = Post(
         thread_id=thread.id,
         post_number=number,
         author_id=author.id,
         author_name=author.display_name,
         body_source=body,
-        body_html=markup.render(body),
+        body_html=html,
         markup_version=markup.MARKUP_VERSION,
         created_at=now,
         client_token=token,
     )
+    return post, citing
 
 
 def _sent_before(actor: Actor, token: str | None, lock: Select[Any]) -> Post | None:
@@ -151,12 +156,13 @@ def create_thread(
     thread.category = category
     db.session.add(thread)
     db.session.flush()
-    post = _new_post(thread, 1, actor, body, now, client_token)
+    post, citing = _new_post(thread, 1, actor, body, now, client_token)
     db.session.add(post)
     # A held thread counts once a moderator approves it (or checks its identifiers).
     if not (decision.holds or verdict.needs_check):
         _category_activity(thread, actor.display_name, now, new_thread=True)
     db.session.flush()
+    cited.store(post, citing, replacing=False)
     moderation_screening.apply_decision(decision, post)
     review = confidentiality.record_confirmations(post, verdict, source="thread")
     confidentiality_holds.hold_if_combined(actor, post, review, new=True)
@@ -225,11 +231,12 @@ def reply_to_thread(
     decision.raise_if_blocked()
     counted = not (decision.holds or verdict.needs_check)
     number = _claim_post_number(thread, actor.display_name, now, counted=counted)
-    post = _new_post(thread, number, actor, body, now, client_token)
+    post, citing = _new_post(thread, number, actor, body, now, client_token)
     db.session.add(post)
     if counted and thread.hidden_at is None:  # a hidden thread is not in its category's counts
         _category_activity(thread, actor.display_name, now, new_thread=False)
     db.session.flush()
+    cited.store(post, citing, replacing=False)
     moderation_screening.apply_decision(decision, post)
     review = confidentiality.record_confirmations(post, verdict, source="reply")
     confidentiality_holds.hold_if_combined(actor, post, review, new=True)
@@ -309,6 +316,8 @@ def edit_post(
         return post
     _claim_revision(post, base_edit_count)
     _save_new_text(actor, post, body, reason)
+    if actor.id == post.author_id:  # re-written against today's guidance
+        cited.reviewed_by_author(post, post.thread)
     if actor.id != post.author_id:  # only moderators may edit others' posts
         before, after = {"edit_count": post.edit_count - 1}, {"edit_count": post.edit_count}
         audit.record(
@@ -322,7 +331,8 @@ def edit_post(
 
 
 def _save_new_text(actor: Actor, post: Post, body: str, reason: str) -> None:
-    """Keep the post's text as its next revision, then render ``body`` in its place."""
+    """Keep the post's text as its next revision, then render ``body`` in its place, citing
+    guidance at the versions current now (the post's citations are replaced)."""
     db.session.add(
         PostRevision(
             post_id=post.id,
@@ -333,7 +343,9 @@ def _save_new_text(actor: Actor, post: Post, body: str, reason: str) -> None:
             reason=reason[:300],
         )
     )
-    post.body_source, post.body_html = body, markup.render(body)
+    html, citing = cited.render(body)
+    cited.store(post, citing, replacing=bool(markup.extract_citations(post.body_source)))
+    post.body_source, post.body_html = body, html
     post.markup_version, post.edit_count, post.edited_at = (
         markup.MARKUP_VERSION,
         post.edit_count + 1,
@@ -378,7 +390,8 @@ def delete_post(actor: Actor, post: Post) -> None:
 
 
 def rerender_outdated_posts(batch_size: int = 500) -> int:
-    """Re-render posts whose markup version is older than the current one."""
+    """Re-render posts whose markup version is older than the current one, citing guidance at
+    the versions their citations recorded (not today's)."""
     done = 0
     while True:
         posts = db.session.scalars(
@@ -386,10 +399,6 @@ def rerender_outdated_posts(batch_size: int = 500) -> int:
         ).all()
         if not posts:
             return done
-        for post in posts:
-            post.body_html, post.markup_version = (
-                markup.render(post.body_source),
-                markup.MARKUP_VERSION,
-            )
+        cited.render_again(posts)
         db.session.flush()
         done += len(posts)

@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from forum import policy
 from forum.models import Category, Post
 from forum.services.confidentiality import guard
-from forum.text import markup
+from forum.services.guidance import citations as cited
+from forum.text.citations import CitationKey
 
 
 @dataclass(frozen=True)
 class Preview:
-    """The rendered body and what the guard would say if it were sent now."""
+    """The rendered body, what the guard would say if it were sent now, and the citations
+    the guideline register does not know (they would show as typed)."""
 
     body_html: str
     verdict: guard.Verdict
+    unknown_citations: tuple[CitationKey, ...] = ()
+
+    @property
+    def citation_note(self) -> str:
+        return cited.unknown_note(self.unknown_citations)
 
     @property
     def is_empty(self) -> bool:
@@ -42,4 +49,5 @@ def preview_post(
         known=known,
         trusted=policy.can_moderate(actor, category),
     )
-    return Preview(body_html=markup.render(body), verdict=verdict)
+    html, citing = cited.render(body)
+    return Preview(body_html=html, verdict=verdict, unknown_citations=citing.unknown)

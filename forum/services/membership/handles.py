@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Draft, Group, Post, Thread, User
+from forum.services.guidance import citations as cited
 from forum.text import markup
 from forum.text.slugs import slugify
 
@@ -80,13 +81,14 @@ def follow_handle_change(old: str, new: str) -> int:
     needles = (f"%@{old}%", f"%/u/{old}%")
     lowered = func.lower(Post.body_source)
     posts = db.session.scalars(select(Post).where(or_(*(lowered.like(n) for n in needles)))).all()
-    changed = 0
+    rewritten = []
     for post in posts:
         source = _renamed(post.body_source, old, new)
         if source != post.body_source:
-            post.body_source, post.body_html = source, markup.render(source)
-            post.markup_version = markup.MARKUP_VERSION
-            changed += 1
+            post.body_source = source
+            rewritten.append(post)
+    cited.render_again(rewritten)  # citing the versions the posts recorded
+    changed = len(rewritten)
     title = func.lower(Thread.title)
     for thread in db.session.scalars(select(Thread).where(title.like(f"%@{old}%"))):
         renamed = _renamed(thread.title, old, new)[:200]

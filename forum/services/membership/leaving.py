@@ -55,8 +55,8 @@ from forum.models import (
     WatchedWord,
 )
 from forum.services import audit
+from forum.services.guidance import citations as cited
 from forum.services.notifications import inbox
-from forum.text import markup
 from forum.text.former_members import FORMER_MEMBER, Identity, NameScrubber, former_address
 from forum.text.slugs import slugify
 
@@ -219,17 +219,18 @@ def _rewrite_posts(scrubber: NameScrubber) -> int:
     """Posts that mention, quote or name the member: re-rendered from the rewritten source."""
     columns = (Post.body_source, Post.hidden_reason, Post.held_reason)
     posts = db.session.scalars(select(Post).where(_mentioning(columns, scrubber))).all()
-    changed = 0
+    changed, rewritten = 0, []
     for post in posts:
         source = scrubber.sub(post.body_source)
         hidden, held = scrubber.sub(post.hidden_reason), scrubber.sub(post.held_reason)
         if (source, hidden, held) == (post.body_source, post.hidden_reason, post.held_reason):
             continue
         if source != post.body_source:
-            post.body_source, post.body_html = source, markup.render(source)
-            post.markup_version = markup.MARKUP_VERSION
+            post.body_source = source
+            rewritten.append(post)
         post.hidden_reason, post.held_reason = hidden[:500], held[:300]
         changed += 1
+    cited.render_again(rewritten)  # citing the versions the posts recorded
     return changed
 
 

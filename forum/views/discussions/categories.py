@@ -17,9 +17,10 @@ from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import drafts, questions
+from forum.services.guidance import citations as cited
 from forum.services.notifications import fanout
 from forum.text.case_template import CaseFields, render_case
-from forum.views.discussions.composer import form_preview, wants_preview
+from forum.views.discussions.composer import flash_citation_note, form_preview, wants_preview
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 from forum.web.limits import posting_limit
@@ -67,6 +68,7 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
             flash(note, "info")
         if note := form.pii_nudge_note():
             flash(note, "info")
+        flash_citation_note(cited.unknown_in_saved(_opening_text(form), opening_of=thread.id))
         return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     if form.is_submitted():
         _keep_thread_draft(category, form)
@@ -77,13 +79,17 @@ def new_thread(slug: str) -> str | Response | tuple[str, int]:
     ), status
 
 
+def _opening_text(form: AskForm) -> str:
+    """The opening post's text as the form makes it (from the case template's fields)."""
+    case = _case_fields(form)
+    return render_case(case) if case is not None else form.body.data or ""
+
+
 def _preview_thread(category: Category, form: AskForm) -> tuple[str, int]:
     """The form again with the preview of the opening message; the text is kept as the
     member's draft too."""
     attach_composer_file(form)
-    case = _case_fields(form)
-    body = render_case(case) if case is not None else form.body.data or ""
-    preview = form_preview(form, category, body)
+    preview = form_preview(form, category, _opening_text(form))
     _keep_thread_draft(category, form)
     category = queries.get_category_or_404(category.slug, current_user)  # after the commit
     page = render_template(

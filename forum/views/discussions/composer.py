@@ -1,5 +1,5 @@
-"""The composer's helpers: server-side drafts, the preview, @mention suggestions and similar
-threads.
+"""The composer's helpers: server-side drafts, the preview, @mention suggestions, guidance to
+cite and similar threads.
 
 JSON endpoints for progressive enhancement (static/js/answers.js, static/js/composer.js); the
 discard buttons are ordinary forms, and the composers' "Preview" submit button works without
@@ -9,10 +9,12 @@ for JSON).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
@@ -21,10 +23,13 @@ from forum.errors import ServiceError
 from forum.extensions import db, limiter
 from forum.forms.confidentiality import CHECKED
 from forum.models import Category, Draft, Post, utcnow
+from forum.queries import citations as citation_reads
 from forum.queries import composer as composer_lookups
 from forum.services.discussions import drafts
 from forum.services.discussions.preview import Preview, preview_post
+from forum.services.guidance import citations as cited
 from forum.services.notifications.fanout import GROUP_MENTION_LIMIT
+from forum.text.citations import CitationKey
 
 bp = Blueprint("composer", __name__)
 
@@ -137,6 +142,36 @@ def mentions() -> dict[str, Any]:
             for group in groups
         ],
     }
+
+
+@bp.get("/citations")
+def citations() -> dict[str, Any]:
+    """Recommendations in the guideline register's current versions matching ``q`` (a code,
+    a number or words of the title), for the composer's "Cite guidance" picker: each with the
+    text that cites it."""
+    policy.require(policy.can_post(current_user))
+    found = citation_reads.search_current(request.args.get("q", "")[:100])
+    return {
+        "recommendations": [
+            {
+                "code": source.key.code,
+                "number": source.key.number,
+                "title": source.title,
+                "version": source.published_on.isoformat(),
+                "version_label": f"{source.published_on:%b %Y}",
+                "insert": f"[[{source.key.label}]]",
+            }
+            for source in found
+        ]
+    }
+
+
+def flash_citation_note(unknown: Collection[CitationKey]) -> None:
+    """After saving: the citations the register does not know, as the preview said (the post
+    is saved; they show as typed)."""
+    if note := cited.unknown_note(unknown):
+        link = Markup('; <a href="{}">see the register</a>.').format(cited.REGISTER_PATH)
+        flash(Markup("{}").format(note) + link, "info")
 
 
 @bp.get("/similar")

@@ -12,7 +12,8 @@ from forum.forms.posts import EditPostForm
 from forum.models import Post
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import posting as discussions
-from forum.views.discussions.composer import form_preview, wants_preview
+from forum.services.guidance import citations as cited
+from forum.views.discussions.composer import flash_citation_note, form_preview, wants_preview
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 
@@ -58,6 +59,7 @@ def edit(post_id: int) -> str | Response | tuple[str, int]:
                 flash(check, "info")
             if note := form.pii_nudge_note():
                 flash(note, "info")
+            flash_citation_note(cited.unknown_in_saved(post.body_source, post_id=post.id))
             return redirect(_location(post))
         if edited.refusal:
             post = queries.get_post_or_404(post_id, current_user)  # as stored: rolled back

@@ -20,9 +20,10 @@ from forum.queries import thread_page as thread_extras
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import drafts, questions, reading
 from forum.services.discussions.preview import Preview
+from forum.services.guidance import citations as cited
 from forum.services.notifications import fanout
 from forum.views.discussions.categories import refuse_if_archived
-from forum.views.discussions.composer import form_preview, wants_preview
+from forum.views.discussions.composer import flash_citation_note, form_preview, wants_preview
 from forum.views.library.uploads import attach_composer_file
 from forum.views.submission import save
 from forum.web.limits import posting_limit
@@ -124,6 +125,7 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
             flash(note, "info")
         if note := form.pii_nudge_note():
             flash(note, "info")
+        flash_citation_note(cited.unknown_in_saved(form.body.data or "", post_id=post.id))
         return redirect(url_for("posts.show", post_id=post.id))
     _keep_reply_draft(thread, form.body.data or "")
     thread = queries.get_thread_or_404(thread_id, current_user)  # reloaded after the commit

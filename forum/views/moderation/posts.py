@@ -12,7 +12,9 @@ from forum import policy, queries
 from forum.forms.moderation import OptionalReasonForm, ReasonForm, StaffEditForm
 from forum.models import Post
 from forum.queries import moderation as moderation_reads
+from forum.services.guidance import citations as cited
 from forum.services.moderation import posts as moderation_posts
+from forum.views.discussions.composer import flash_citation_note
 from forum.views.submission import save
 
 bp = Blueprint("mod_posts", __name__, url_prefix="/mod/posts")
@@ -113,6 +115,7 @@ def edit(post_id: int) -> Any:
         ),
     )
     if edited:
+        flash_citation_note(cited.unknown_in_saved(post.body_source, post_id=post_id))
         return _done(post_id, "Saved. The old text is kept in the post's history.")
     if edited.refusal:
         post = _post(post_id)  # as stored: the refusal was rolled back

@@ -22,10 +22,12 @@ from forum.forms.moderation import (
 from forum.models import ItemKind, ModerationItem
 from forum.queries import Page
 from forum.queries import moderation as moderation_reads
+from forum.services.guidance import citations as cited
 from forum.services.moderation import decisions as moderation_decisions
 from forum.services.moderation import queue as moderation_queue
 from forum.services.moderation.filters import AGES, Filters
 from forum.services.moderation.queue import ITEM, JOIN_REQUEST
+from forum.views.discussions.composer import flash_citation_note
 from forum.views.submission import save
 from forum.web.paging import page_arg
 from forum.web.security import safe_next_url
@@ -164,6 +166,7 @@ def edit_and_resolve(item_id: int) -> Response | tuple[str, int]:
     if item.kind != ItemKind.FLAG or not item.is_open:
         return redirect(url_for("mod.item", item_id=item.id))
     form = StaffEditForm(data={"body": item.post.body_source})
+    post_id = item.post.id
     edited = save(
         form,
         lambda: moderation_decisions.edit_and_resolve(
@@ -175,6 +178,7 @@ def edit_and_resolve(item_id: int) -> Response | tuple[str, int]:
         ),
     )
     if edited:
+        flash_citation_note(cited.unknown_in_saved(form.body.data or "", post_id=post_id))
         return _done("Edited and decided. The author sees your reason beside the edit.")
     if edited.refusal:
         item = _item(item_id)  # as stored: the refusal was rolled back
