@@ -11,7 +11,8 @@ from sqlalchemy import select
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Post, Thread, utcnow
-from forum.policy import Actor, can_review_answers, can_view_post, require
+from forum.policy import Actor, can_review_answers, require
+from forum.queries import answer_review
 from forum.services import audit
 from forum.services.discussions import solutions
 from forum.services.guidance import review_dates
@@ -57,9 +58,9 @@ def confirm_still_correct(actor: Actor, thread: Thread) -> None:
 def supersede(actor: Actor, thread: Thread, newer_post: Post | None) -> None:
     """Point the accepted answer at a newer post that replaces it; it leaves the list."""
     post = _accepted(actor, thread)
-    if newer_post is None or newer_post.deleted_at is not None:
-        raise ServiceError("There is no post at that address that you can see.", "newer")
-    if not can_view_post(actor, newer_post):
+    if newer_post is not None:  # read again with its thread: visible to the reviewer?
+        newer_post = answer_review.post_by_ref(actor, newer_post.id, None, None)
+    if newer_post is None:
         raise ServiceError("There is no post at that address that you can see.", "newer")
     if newer_post.id == post.id:
         raise ServiceError("Link to a different post from the accepted answer itself.", "newer")
