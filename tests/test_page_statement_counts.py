@@ -224,6 +224,8 @@ PAGES: dict[str, Visit] = {
     "mod_members.show": Visit("/mod/members/{target}", MODERATOR),
     "mod_members.show[admin]": Visit("/mod/members/{target}", ADMIN),
     "mod_words.index": Visit("/mod/watched-words/", MODERATOR),
+    "mod_answers.review": Visit("/mod/answers-to-review", MODERATOR),
+    "mod_answers.review[category_moderator]": Visit("/mod/answers-to-review", CATEGORY_MODERATOR),
     "mod_audit.index": Visit("/mod/audit/", ADMIN),
     "mod_audit.index[member]": Visit("/mod/audit/?member=@{target_username}", ADMIN),
     # One entry per member who left: a different member named on every row.
@@ -637,6 +639,23 @@ def add_round(world: World, n: int) -> None:
     uploaded_file(other, f"loose-{n}.pdf", upload_samples.pdf(f"Loose file {n}"))
     site_pages.publish_page(admin, "privacy", f"# Who we are\n\nThe programme team, round {n}.")
     _commit()
+    _answers_to_review(world, other, n)
+
+
+def _answers_to_review(world: World, other: User, n: int) -> None:
+    """Two more accepted answers due a review: one whose cited guidance changed, one overdue."""
+    t, author = world.things, world.people["author"]
+    for due in ("changed", "overdue"):
+        question = _question(other, t["home"], f"A question whose answer is {due} {n}", [])
+        answer = _answer(author, question.id, f"An answer to review, {due} {n}")
+        solutions.accept_solution(other, _thread(question.id), _post(answer.id))
+        thread, post = _thread(question.id), _post(answer.id)
+        if due == "changed":
+            post.guidance_changed_at = thread.solution_guidance_changed_at = utcnow()
+            post.guidance_note = f"NG12 1.3.{n} was changed in the version of 2 October 2026"
+        else:
+            thread.solution_review_due = utcnow() - timedelta(days=n + 1)
+        _commit()
 
 
 def grow(world: World) -> None:
