@@ -466,3 +466,16 @@ def test_the_notifications_page_words_both_kinds(app, client):
     assert "Guidance cited in a post in" in html
     assert "Rev Iewer reviewed your accepted answer in" in html
     assert "Out of date." in html
+
+
+def test_the_admin_sets_the_review_period_on_the_settings_page(app, client):
+    sign_in(client, make_admin())
+    fields = {"name": "Forum", "description": "", "welcome": "", "contact_email": "t@example.org"}
+    response = client.post("/admin/settings", data={**fields, "answer_review_months": "0"})
+    assert response.status_code == 422
+    assert "from 1 to 60" in response.get_data(as_text=True)
+    response = client.post("/admin/settings", data={**fields, "answer_review_months": "6"})
+    assert response.status_code == 302
+    db.session.commit()
+    assert site_reads.settings_row().answer_review_months == 6
+    assert "Review accepted answers after" in client.get("/admin/settings").get_data(as_text=True)
