@@ -479,3 +479,16 @@ def test_the_admin_sets_the_review_period_on_the_settings_page(app, client):
     db.session.commit()
     assert site_reads.settings_row().answer_review_months == 6
     assert "Review accepted answers after" in client.get("/admin/settings").get_data(as_text=True)
+
+
+def test_acting_on_the_last_answer_of_the_last_page_returns_to_a_page_that_exists(app, client):
+    from forum.views.moderation import answers as answer_pages
+
+    threads = [solved_thread()[0] for _ in range(answer_pages.PER_PAGE + 1)]
+    for thread in threads:
+        _set(thread, due_days=-1)
+    sign_in(client, make_moderator())
+    last = answer_review.answers_due(make_moderator(), 2, answer_pages.PER_PAGE).items[0].thread
+    response = client.post(f"/mod/answers-to-review/{last.id}/still-correct", data={"page": "2"})
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).status_code == 200

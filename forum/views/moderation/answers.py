@@ -40,8 +40,13 @@ def _render(status: int = 200, failed: int | None = None, **forms: Any) -> tuple
 
 
 def _page_from_form() -> int:
+    """The page the form was sent from, or the last page left if it has emptied."""
     raw = request.form.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10_000 else 1
+    number = int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10_000 else 1
+    if number == 1:
+        return 1
+    pages = -(-answer_review.count_due(current_user) // PER_PAGE)
+    return max(1, min(number, pages))
 
 
 @bp.get("")
