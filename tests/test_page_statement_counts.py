@@ -228,6 +228,8 @@ PAGES: dict[str, Visit] = {
     "mod_members.show": Visit("/mod/members/{target}", MODERATOR),
     "mod_members.show[admin]": Visit("/mod/members/{target}", ADMIN),
     "mod_words.index": Visit("/mod/watched-words/", MODERATOR),
+    "mod_answers.review": Visit("/mod/answers-to-review", MODERATOR),
+    "mod_answers.review[category_moderator]": Visit("/mod/answers-to-review", CATEGORY_MODERATOR),
     "mod_audit.index": Visit("/mod/audit/", ADMIN),
     "mod_audit.index[member]": Visit("/mod/audit/?member=@{target_username}", ADMIN),
     # One entry per member who left: a different member named on every row.
@@ -665,6 +667,7 @@ def add_round(world: World, n: int) -> None:
             guideline_register.RecommendationRow(f"{n + 2}.1", f"Added in round {n}")]  # fmt: skip
     guideline_register.record_version(moderator, ng12, date(2016 + n, 1, 1), f"Round {n}.", rows)
     _commit()
+    _answers_to_review(world, other, n)
 
 
 def _guideline(actor: User, code: str) -> None:
@@ -677,6 +680,22 @@ def _guideline(actor: User, code: str) -> None:
         actor, details, published_on=date(2015, 6, 23), recommendations=rows
     )
     _commit()
+
+
+def _answers_to_review(world: World, other: User, n: int) -> None:
+    """Two more accepted answers due a review: one whose cited guidance changed, one overdue."""
+    t, author = world.things, world.people["author"]
+    for due in ("changed", "overdue"):
+        question = _question(other, t["home"], f"A question whose answer is {due} {n}", [])
+        answer = _answer(author, question.id, f"An answer to review, {due} {n}")
+        solutions.accept_solution(other, _thread(question.id), _post(answer.id))
+        thread, post = _thread(question.id), _post(answer.id)
+        if due == "changed":
+            post.guidance_changed_at = thread.solution_guidance_changed_at = utcnow()
+            post.guidance_note = f"NG12 1.3.{n} was changed in the version of 2 October 2026"
+        else:
+            thread.solution_review_due = utcnow() - timedelta(days=n + 1)
+        _commit()
 
 
 def grow(world: World) -> None:

@@ -204,6 +204,7 @@ def build_world() -> World:
     }
     _add_groups(world, n)
     _add_guideline(world, n)
+    _add_accepted_answer(world)
     return world
 
 
@@ -218,6 +219,22 @@ def _add_guideline(world: World, n: int) -> None:
     )
     db.session.commit()
     world.ids["guideline"] = f"PM{n}"  # type: ignore[assignment]
+
+
+def _add_accepted_answer(world: World) -> None:
+    """A question in the home category with an accepted answer overdue for review."""
+    from forum import queries
+    from forum.services.discussions import solutions
+
+    asker = make_user(name="Asker")
+    question = make_thread(db.session.get(Category, world.ids["category"]), author=asker,
+                           title="A question with an accepted answer")  # fmt: skip
+    answer = make_reply(question, author=make_user(name="Answerer"), body="The answer.")
+    thread = queries.get_thread_or_404(question.id, SYSTEM)
+    solutions.accept_solution(asker, thread, _loaded(answer.id))
+    thread.solution_review_due = utcnow() - timedelta(days=1)
+    db.session.commit()
+    world.ids.update(solved=question.id, solution=answer.id)
 
 
 def _add_groups(world: World, n: int) -> None:
@@ -341,6 +358,17 @@ ROUTES = [
     R("remove watched word", "POST", "/mod/watched-words/{word}/remove", STAFF),
     R("audit log", "GET", "/mod/audit/", STAFF),
     R("audit export", "GET", "/mod/audit/export.csv", STAFF),
+    # Accepted answers to review
+    R("answers to review", "GET", "/mod/answers-to-review", ANY_MODERATOR),
+    R("answer still correct", "POST", "/mod/answers-to-review/{solved}/still-correct",
+      CATEGORY_SCOPED),
+    R("answer superseded", "POST", "/mod/answers-to-review/{solved}/supersede", CATEGORY_SCOPED,
+      {"newer": "/p/{post}"}),
+    R("answer superseded by itself", "POST", "/mod/answers-to-review/{solved}/supersede",
+      expect(member=403, other=403, category=422, moderator=422, admin=422),
+      {"newer": "/p/{solution}"}),
+    R("answer withdrawn", "POST", "/mod/answers-to-review/{solved}/withdraw", CATEGORY_SCOPED,
+      {"reason": "Out of date."}),
     # Categories (admins only)
     R("categories", "GET", "/admin/categories", ADMIN_PAGE),
     R("add category (form)", "GET", "/admin/categories/new", ADMIN_PAGE),
@@ -527,6 +555,7 @@ MODERATION_BLUEPRINTS = {
     "mod_words",
     "mod_audit",
     "mod_reports",
+    "mod_answers",
     "admin_categories",
     # and the site's settings and pages
     "admin_settings",

@@ -34,6 +34,7 @@ PARTIALS = (
     "_partials/post_context.html",
     "_partials/post_answers.html",
     "_partials/post_answers_menu.html",
+    "_partials/post_standing.html",
     "moderation/_post_status.html",
     "moderation/_post_actions.html",
 )

@@ -102,6 +102,15 @@ class PostCard:
     can_reply: bool
     can_clear_solution: bool
     can_accept: bool
+    # The answer's standing (docs/answers.md): shown to every reader who sees the post.
+    #: When guidance the post cites changed (a date), and what changed, a line each.
+    guidance_changed_on: str = ""
+    guidance_lines: tuple[str, ...] = ()
+    #: The newer post staff said replaces this one.
+    superseded_by_post_id: int | None = None
+    #: When staff withdrew it as the accepted answer (a date), and why.
+    withdrawn_on: str = ""
+    withdrawn_reason: str = ""
 
 
 def cards(
@@ -180,7 +189,24 @@ def _card(page: _Page, post: Post) -> PostCard:
             and page.may_change_solution
             and policy.can_accept_solution(actor, thread, post)
         ),
+        **_standing_fields(post),
     )
+
+
+def _day(value: datetime | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value is not None else ""
+
+
+def _standing_fields(post: Post) -> dict[str, Any]:
+    """Guidance changed since the post, superseded, withdrawn: columns of the post itself."""
+    changed = post.guidance_changed_at
+    return {
+        "guidance_changed_on": _day(changed),
+        "guidance_lines": tuple(post.guidance_note.splitlines()) if changed else (),
+        "superseded_by_post_id": post.superseded_by_post_id,
+        "withdrawn_on": _day(post.answer_withdrawn_at),
+        "withdrawn_reason": post.answer_withdrawn_reason if post.answer_withdrawn_at else "",
+    }
 
 
 def _status_reason(post: Post, can_moderate: bool) -> str:

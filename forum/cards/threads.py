@@ -49,6 +49,11 @@ class ThreadCard:
     reply_count: int
     last_poster_name: str
     last_post: Stamp
+    # The accepted answer's standing (docs/answers.md), from the thread's own columns.
+    solution_guidance_changed: bool = False
+    #: "March 2026" when staff last confirmed the accepted answer; empty if never.
+    solution_reviewed_month: str = ""
+    solution_verified: bool = False
 
 
 def card(row: ThreadRow, *, show_category: bool, now: datetime) -> ThreadCard:
@@ -73,7 +78,20 @@ def card(row: ThreadRow, *, show_category: bool, now: datetime) -> ThreadCard:
         reply_count=thread.reply_count,
         last_poster_name=thread.last_poster_name,
         last_post=Stamp.of(thread.last_post_at, now),
+        **_solution_fields(row),
     )
+
+
+def _solution_fields(row: ThreadRow) -> dict[str, object]:
+    thread = row.thread
+    if not row.is_solved:
+        return {}
+    reviewed = thread.solution_reviewed_at
+    return {
+        "solution_guidance_changed": thread.solution_guidance_changed_at is not None,
+        "solution_reviewed_month": f"{reviewed:%B %Y}" if reviewed else "",
+        "solution_verified": thread.solution_verified_at is not None,
+    }
 
 
 def fragment_cache() -> FragmentCache:

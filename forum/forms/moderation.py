@@ -168,6 +168,46 @@ def thread_ref(value: str | None) -> int | None:
     return int(match.group(1)) if match and int(match.group(1)) < 2**31 else None
 
 
+_POST_LINK = re.compile(r"/p/([0-9]{1,10})(?:[/?#].*)?$")
+_THREAD_POST_LINK = re.compile(r"/t/([0-9]{1,10})(?:/[^?#]*)?(?:\?[^#]*)?(?:#post-([0-9]{1,10}))?$")
+
+
+def post_ref(value: str | None) -> tuple[int | None, int | None, int | None]:
+    """A post named by ``123``, ``/p/123``, ``/t/5/slug#post-3`` or a full address of either:
+    ``(post id, None, None)`` or ``(None, thread id, post number)``; all None if neither."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit() and len(value) <= 10:
+        return _small(int(value)), None, None
+    if match := _POST_LINK.search(value):
+        return _small(int(match.group(1))), None, None
+    if match := _THREAD_POST_LINK.search(value):
+        thread_id, number = _small(int(match.group(1))), _small(int(match.group(2) or 1))
+        if thread_id is not None and number is not None:
+            return None, thread_id, number
+    return None, None, None
+
+
+def _small(value: int) -> int | None:
+    return value if 0 < value < 2**31 else None
+
+
+class SupersedeForm(FlaskForm):
+    newer = StringField(
+        "Superseded by",
+        validators=[DataRequired("Give the address of the newer post, or its number."),
+                    Length(max=500), NoControlCharacters()],
+        filters=[strip_whitespace],
+        description="Paste the newer post's address (/p/123, or /t/5/title#post-3), or its "
+        "number.",
+    )  # fmt: skip
+
+
+class WithdrawAnswerForm(FlaskForm):
+    reason = _reason(
+        "Why withdraw it", "The author and every reader of the post see this.", required=True
+    )
+
+
 class MergeForm(FlaskForm):
     target = StringField(
         "Merge into thread",

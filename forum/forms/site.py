@@ -1,8 +1,8 @@
 """The site's settings and pages (admins)."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.forms.fields import NoControlCharacters, strip_whitespace
 from forum.forms.membership import email_field
@@ -40,6 +40,17 @@ class SiteSettingsForm(FlaskForm):
         "Staff contact address",
         description="Shown at the foot of every page and in emails, for members and visitors "
         "who need the programme staff.",
+    )
+    answer_review_months = IntegerField(
+        "Review accepted answers after this many months",
+        validators=[
+            Optional(),
+            NumberRange(1, 60, "Give a number of months from 1 to 60."),
+        ],
+        default=12,
+        description="An accepted answer is listed for review this long after it is accepted or "
+        "last reviewed (1 to 60 months; 12 unless you change it).",
+        render_kw={"inputmode": "numeric"},
     )
 
 

@@ -24,6 +24,7 @@ from forum.policy.actors import (
     require,
     visibility_shape,
 )
+from forum.policy.answers import can_open_answer_review, can_review_answers
 from forum.policy.content import (
     SOLVABLE_KINDS,
     can_accept_solution,
@@ -135,6 +136,7 @@ __all__ = [
     "can_manage_tags",
     "can_manage_watched_words",
     "can_mark_helpful",
+    "can_open_answer_review",
     "can_merge_threads",
     "can_moderate",
     "can_moderate_post",
@@ -149,6 +151,7 @@ __all__ = [
     "can_reply",
     "can_retry_failed_mail",
     "can_review_confidentiality",
+    "can_review_answers",
     "can_review_join_requests",
     "can_review_resources",
     "can_sanction_member",

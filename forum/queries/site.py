@@ -39,6 +39,8 @@ class SiteSnapshot:
     contact_email: str
     #: False until an admin first saves the settings (config and default texts until then).
     saved: bool = False
+    #: How long an accepted answer stands before it is due a review.
+    answer_review_months: int = 12
 
 
 @cache
@@ -53,7 +55,10 @@ def _snapshot(row: SiteSettings | None) -> SiteSnapshot:
     welcome = row.welcome_html
     if row.markup_version < markup.MARKUP_VERSION:  # rendered by an older pipeline
         welcome = markup.render_page(row.welcome_source)
-    return SiteSnapshot(row.name, row.description, welcome, row.contact_email, saved=True)
+    return SiteSnapshot(
+        row.name, row.description, welcome, row.contact_email, saved=True,
+        answer_review_months=row.answer_review_months or 12,
+    )  # fmt: skip
 
 
 def _rendered_default() -> str:

@@ -89,6 +89,11 @@ ACTION_NAMES: dict[str, str] = {
     "thread.split": "Split replies into a new thread",
     "thread.accept_solution": "Chose the answer to a question for its asker",
     "thread.clear_solution": "Cleared the answer to a question for its asker",
+    # Accepted answers and the guidance they cite
+    "guidance.version_applied": "Marked the posts citing guidance a new version changed",
+    "answer.still_correct": "Confirmed an accepted answer is still correct",
+    "answer.superseded": "Marked an accepted answer as superseded by a newer post",
+    "answer.withdrawn": "Withdrew an accepted answer",
     # Categories, tags and groups
     "category.create": "Created a category",
     "category.update": "Changed a category",

@@ -32,6 +32,8 @@ HEADLINES = {
     "watched_reply": "{actor} replied in {title}",
     "new_thread": "{actor} started a new thread: {title}",
     "solution": "{actor} accepted your reply as the solution to {title}",
+    "guidance_changed": "Guidance cited in a post in {title} has changed: {summary}",
+    "answer_review": "{actor} reviewed your accepted answer in {title}: {summary}",
 }
 
 
@@ -42,7 +44,9 @@ def headline(notification: NotificationLike, title: str) -> str:
     if notification.kind == "helpful":
         return f"{_people(notification)} found your post in “{title}” helpful"
     template = HEADLINES.get(notification.kind, "{actor} posted in {title}")
-    return template.format(actor=notification.actor_name or "Someone", title=f"“{title}”")
+    return template.format(
+        actor=notification.actor_name or "Someone", title=f"“{title}”", summary=notification.summary
+    )
 
 
 #: A thread's group of notifications, all of one kind: who, and what they did.

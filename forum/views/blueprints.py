@@ -37,6 +37,7 @@ from forum.views.membership import (
     users,
 )
 from forum.views.membership import groups as member_groups
+from forum.views.moderation import answers as answer_review
 from forum.views.moderation import audit, queue, reports, words
 from forum.views.moderation import members as moderated_members
 from forum.views.moderation import posts as moderated_posts
@@ -52,6 +53,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         join, passwords, two_factor, account, members, admin_overview, admin_members,
         # moderation
         queue, moderated_posts, moderated_threads, moderated_members, words, audit, reports,
+        answer_review,
         # answers
         lists, answers, revisions, composer, admin_tags, admin_categories,
         # the library

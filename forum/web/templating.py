@@ -8,6 +8,7 @@ from forum import policy
 from forum.cards import threads as thread_cards
 from forum.cards.times import time_tag, timeago
 from forum.models.thread import KIND_NAMES
+from forum.queries import answer_review
 from forum.queries import site as site_reads
 from forum.services.moderation import queue as moderation_queue
 from forum.text.paragraphs import paragraphs
@@ -26,5 +27,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["site_settings"] = site_reads.site_settings
     # The review queue's open entries the moderator may handle, for the header's badge.
     app.jinja_env.globals["moderation_pending"] = moderation_queue.pending_count
+    # Accepted answers due a review, for the moderation area's navigation (one statement).
+    app.jinja_env.globals["answers_due_count"] = answer_review.count_due
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

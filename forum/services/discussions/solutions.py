@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Post, Thread, User
 from forum.policy import Actor, can_accept_solution, can_change_solution, require
 from forum.services import audit
+from forum.services.guidance import review_dates
 from forum.services.notifications import inbox as notifications
 
 
@@ -20,6 +21,7 @@ def accept_solution(actor: Actor, thread: Thread, post: Post) -> None:
     if previous == post.id:
         return
     thread.solution_post_id = post.id
+    review_dates.solution_accepted(thread, post)
     db.session.flush()
     recount_solutions(_author_ids([previous, post.id]))
     _audit_if_on_behalf(actor, thread, "thread.accept_solution", previous, post.id)
@@ -31,6 +33,7 @@ def clear_solution(actor: Actor, thread: Thread) -> None:
     require(can_change_solution(actor, thread) and thread.solution_post_id is not None)
     previous = thread.solution_post_id
     thread.solution_post_id = None
+    review_dates.solution_cleared(thread)
     db.session.flush()
     recount_solutions(_author_ids([previous]))
     _audit_if_on_behalf(actor, thread, "thread.clear_solution", previous, None)
@@ -41,6 +44,7 @@ def forget_solution(post: Post) -> None:
     threads = db.session.scalars(select(Thread).where(Thread.solution_post_id == post.id)).all()
     for thread in threads:
         thread.solution_post_id = None
+        review_dates.solution_cleared(thread)
     if threads:
         db.session.flush()
         recount_solutions([post.author_id])

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from itertools import chain
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import (
+    CategoryModerator,
     Group,
     GroupMember,
     Notification,
@@ -24,10 +26,11 @@ from forum.models import (
     Post,
     PostRevision,
     Thread,
+    ThreadSubscription,
     User,
     WatchLevel,
 )
-from forum.policy import can_be_notified_about, is_member
+from forum.policy import can_be_notified_about, can_view_post, is_member
 from forum.services.notifications import subscriptions
 from forum.text import markup
 
@@ -206,3 +209,52 @@ def _allowed(thread: Thread, candidates: Iterable[Recipient], told: set[int]) ->
     return [
         wanted[user.id] for user in users if is_member(user) and can_be_notified_about(user, thread)
     ]
+
+
+def about_answers(post_ids: Iterable[int], *, moderators: bool) -> list[tuple[Post, list[int]]]:
+    """Who hears that guidance a post cites changed, or that staff reviewed an accepted answer:
+    each post's author (and, with ``moderators``, its category's moderators), but nobody who
+    muted the thread or cannot see the post. Four statements for any number of posts."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return []
+    stmt = (
+        select(Post)
+        .options(joinedload(Post.thread).joinedload(Thread.category))
+        .where(Post.id.in_(ids))
+        .order_by(Post.id)
+    )
+    posts = list(db.session.scalars(stmt).unique())
+    mods: dict[int, set[int]] = defaultdict(set)
+    if moderators:
+        categories = {post.thread.category_id for post in posts}
+        rows = select(CategoryModerator.category_id, CategoryModerator.user_id).where(
+            CategoryModerator.category_id.in_(sorted(categories))
+        )
+        for category_id, user_id in db.session.execute(rows):
+            mods[category_id].add(user_id)
+    wanted = {
+        post.id: ({post.author_id} if post.author_id else set()) | mods[post.thread.category_id]
+        for post in posts
+    }
+    muted = _muted({post.thread_id for post in posts})
+    everyone = sorted(set().union(*wanted.values())) if wanted else []
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(everyone)))}
+    return [
+        (post, [
+            uid for uid in sorted(wanted[post.id])
+            if (user := users.get(uid)) is not None
+            and (uid, post.thread_id) not in muted
+            and is_member(user)
+            and can_view_post(user, post)
+        ])
+        for post in posts
+    ]  # fmt: skip
+
+
+def _muted(thread_ids: set[int]) -> set[tuple[int, int]]:
+    stmt = select(ThreadSubscription.user_id, ThreadSubscription.thread_id).where(
+        ThreadSubscription.thread_id.in_(sorted(thread_ids)),
+        ThreadSubscription.level == WatchLevel.MUTED,
+    )
+    return {(user_id, thread_id) for user_id, thread_id in db.session.execute(stmt)}

@@ -8,7 +8,7 @@ notifications change, so every page's header shows it without a query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -192,6 +192,51 @@ def notify_join_approved(user: User) -> None:
     recipient = Recipient(user.id, NotificationKind.JOIN_APPROVED, emailable=False)
     summary = "Welcome! Your request to join was approved."
     _add([recipient], utcnow(), summary=summary, actor_name="Staff")
+
+
+def notify_guidance_changed(actor: Actor, new_lines: Mapping[int, list[str]]) -> None:
+    """Guidance the posts cite changed: tell each post's author and its category's moderators,
+    once per post while unread (a later change adds to the unread notification's summary)."""
+    found = notification_fanout.about_answers(new_lines, moderators=True)
+    unread = _unread_about(NotificationKind.GUIDANCE_CHANGED, list(new_lines))
+    now, made = utcnow(), []
+    for post, user_ids in found:
+        summary = "; ".join(new_lines[post.id])
+        for user_id in user_ids:
+            if user_id == actor.id:
+                continue
+            if (earlier := unread.get((user_id, post.id))) is not None:
+                earlier.summary = f"{earlier.summary}; {summary}"[:300]
+                continue
+            made.append(
+                Notification(
+                    user_id=user_id, kind=NotificationKind.GUIDANCE_CHANGED, created_at=now,
+                    email_due_at=email_due(now), thread_id=post.thread_id, post_id=post.id,
+                    actor_id=actor.id, actor_name="Staff", summary=summary[:300],
+                )
+            )  # fmt: skip
+    db.session.add_all(made)
+    db.session.flush()
+    recount_unread(n.user_id for n in made)
+
+
+def _unread_about(kind: str, post_ids: list[int]) -> dict[tuple[int, int], Notification]:
+    stmt = select(Notification).where(
+        Notification.kind == kind,
+        Notification.post_id.in_(post_ids),
+        Notification.read_at.is_(None),
+    )
+    return {(n.user_id, n.post_id or 0): n for n in db.session.scalars(stmt)}
+
+
+def notify_answer_review(actor: Actor, post: Post, summary: str) -> None:
+    """Staff reviewed an accepted answer (superseded it, or withdrew it): tell its author."""
+    for found, user_ids in notification_fanout.about_answers([post.id], moderators=False):
+        recipients = [
+            Recipient(uid, NotificationKind.ANSWER_REVIEW) for uid in user_ids if uid != actor.id
+        ]
+        fields = {"thread_id": found.thread_id, "post_id": found.id, "summary": summary[:300]}
+        _add(recipients, utcnow(), actor_id=actor.id, actor_name=actor.display_name, **fields)
 
 
 # Removal -------------------------------------------------------------------------------------

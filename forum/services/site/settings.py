@@ -22,6 +22,8 @@ from forum.services.confidentiality.guard import ConfidentialityError, scan_fiel
 from forum.text import markup
 
 NAME_MAX, DESCRIPTION_MAX, WELCOME_MAX, EMAIL_MAX = 80, 200, 5_000, 254
+#: How long an accepted answer may stand before it is due a review (docs/answers.md).
+REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 60
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class SiteDetails:
     description: str
     welcome: str
     contact_email: str
+    answer_review_months: int = 12
 
 
 def check_staff_texts(texts: dict[str, str]) -> None:
@@ -72,7 +75,11 @@ def _cleaned(details: SiteDetails) -> SiteDetails:
             f"Keep the welcome message to {WELCOME_MAX:,} characters or fewer.", "welcome"
         )
     description = _one_line(details.description, "description", "description", DESCRIPTION_MAX)
-    return SiteDetails(name, description, welcome, _contact(details.contact_email))
+    months = details.answer_review_months
+    if not REVIEW_MONTHS_MIN <= months <= REVIEW_MONTHS_MAX:
+        message = f"Give a number of months from {REVIEW_MONTHS_MIN} to {REVIEW_MONTHS_MAX}."
+        raise ServiceError(message, "answer_review_months")
+    return SiteDetails(name, description, welcome, _contact(details.contact_email), months)
 
 
 def _shown(row: SiteSettings) -> dict[str, object]:
@@ -81,6 +88,7 @@ def _shown(row: SiteSettings) -> dict[str, object]:
         "description": row.description,
         "contact_email": row.contact_email,
         "welcome_characters": len(row.welcome_source),
+        "answer_review_months": row.answer_review_months,
     }
 
 
@@ -108,6 +116,7 @@ def save_site_settings(actor: Actor, details: SiteDetails) -> SiteSettings:
     row.name, row.description = details.name, details.description
     row.welcome_source, row.welcome_html = details.welcome, markup.render_page(details.welcome)
     row.markup_version, row.contact_email = markup.MARKUP_VERSION, details.contact_email
+    row.answer_review_months = details.answer_review_months
     row.updated_at, row.updated_by_id = utcnow(), actor.id
     row.updated_by_name = getattr(actor, "display_name", "")
     audit.record(actor, "site.settings", before=before, after=_shown(row))

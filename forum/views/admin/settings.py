@@ -30,6 +30,7 @@ def _prefill(form: SiteSettingsForm) -> None:
     form.description.data = row.description if row else DEFAULT_DESCRIPTION
     form.welcome.data = row.welcome_source if row else DEFAULT_WELCOME
     form.contact_email.data = row.contact_email if row else ""
+    form.answer_review_months.data = row.answer_review_months if row else 12
 
 
 def _details(form: SiteSettingsForm) -> site_settings.SiteDetails:
@@ -38,7 +39,16 @@ def _details(form: SiteSettingsForm) -> site_settings.SiteDetails:
         description=form.description.data or "",
         welcome=form.welcome.data or "",
         contact_email=form.contact_email.data or "",
+        answer_review_months=_months(form),
     )
+
+
+def _months(form: SiteSettingsForm) -> int:
+    """Left empty, the review period stays as it was."""
+    if form.answer_review_months.data is not None:
+        return int(form.answer_review_months.data)
+    row = site_reads.settings_row()
+    return row.answer_review_months if row else 12
 
 
 @bp.route("", methods=["GET", "POST"])
