@@ -89,6 +89,8 @@ ACTION_NAMES: dict[str, str] = {
     "thread.split": "Split replies into a new thread",
     "thread.accept_solution": "Chose the answer to a question for its asker",
     "thread.clear_solution": "Cleared the answer to a question for its asker",
+    "thread.verify_answer": "Marked an accepted answer as checked by a clinical lead",
+    "thread.unverify_answer": "Removed the clinical lead's check from an accepted answer",
     # Categories, tags and groups
     "category.create": "Created a category",
     "category.update": "Changed a category",
