@@ -103,7 +103,11 @@ def answer(
     """Reply to ``thread``, optionally to one of its posts, and drop the reply draft."""
     target = _reply_target(thread, reply_to)
     post = discussions.reply_to_thread(
-        actor, thread, body=body, client_token=client_token, pii_confirmed=pii_confirmed,
+        actor,
+        thread,
+        body=body,
+        client_token=client_token,
+        pii_confirmed=pii_confirmed,
         basis=basis,
     )
     if target is not None:
