@@ -8,14 +8,18 @@ thread and post already loaded, so the thread page asks it without a statement.
 from __future__ import annotations
 
 from forum.models import Post, Thread
-from forum.policy.actors import Actor, is_member, is_staff
+from forum.policy.actors import Actor, is_member, is_silenced, is_staff
 from forum.policy.content import is_solvable
 from forum.policy.visibility import can_view_thread, is_post_author, is_public_post
 
 
 def is_answer_verifier(actor: Actor) -> bool:
-    """Staff, or a member of a group that verifies answers (``users.verifies_answers``)."""
-    return is_staff(actor) or (is_member(actor) and bool(getattr(actor, "verifies_answers", False)))
+    """Staff, or a member of a group that verifies answers (``users.verifies_answers``) who
+    is not silenced."""
+    if is_staff(actor):
+        return True
+    verifies = bool(getattr(actor, "verifies_answers", False))
+    return is_member(actor) and verifies and not is_silenced(actor)
 
 
 def can_verify_answer(actor: Actor, thread: Thread, post: Post) -> bool:
