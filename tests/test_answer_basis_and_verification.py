@@ -160,7 +160,7 @@ def test_a_reviewer_marks_the_answer_checked_and_readers_see_who_and_when(app):
         AuditEntry.action == "thread.verify_answer")).one()  # fmt: skip
     assert audit.target_id == thread.id
     reader = _text(_signed_in(app, make_user()).get(f"/t/{thread.id}"))
-    assert "Checked by a clinical lead: Dr Lead," in reader
+    assert "<strong>Checked by a clinical lead:</strong> Dr Lead," in reader
     assert "Mark as checked" not in reader and "Remove check" not in reader
 
 
@@ -255,7 +255,7 @@ def test_the_solution_slot_shows_review_and_changed_guidance_and_staff_see_the_d
     db.session.commit()
     member = _text(_signed_in(app, make_user()).get(f"/t/{thread.id}"))
     assert "Reviewed March 2026 by Sam Hughes" in member
-    assert "Guidance changed since this answer was accepted" in member
+    assert "<strong>Guidance changed since this answer was accepted</strong>" in member
     assert "Review by" not in member
     staff = _text(_signed_in(app, make_moderator()).get(f"/t/{thread.id}"))
     assert "Review by 10 March 2027" in staff
