@@ -44,10 +44,13 @@ from forum.extensions import db
 from forum.models import (
     Category,
     Group,
+    Guideline,
+    GuidelineVersion,
     Invitation,
     JoinRequest,
     ModerationItem,
     Post,
+    PostCitation,
     Tag,
     Thread,
     User,
@@ -188,6 +191,9 @@ PAGES: dict[str, Visit] = {
     "search.index": Visit("/search?q=sarcoma", MEMBER),
     "search.index[filtered]": Visit("/search?q=sarcoma&tag={tag}&author={author}", MEMBER),
     "search.index[moderator]": Visit("/search?q=sarcoma", MODERATOR),
+    "search.index[guidance]": Visit(
+        "/search?q=sarcoma+cites:NG12-1.3.1&verified=y&outdated=y", MEMBER
+    ),
     # Thread lists
     "lists.latest": Visit("/latest", MEMBER),
     "lists.latest[moderator]": Visit("/latest", MODERATOR),
@@ -457,8 +463,9 @@ def build_world() -> World:
     )  # fmt: skip
 
     # A group holding the member, the only readers and writers of a category with a question.
+    # Its members mark accepted answers as checked (the thread page asks the policy).
     reviewers = groups_admin.create_group(
-        admin, name="Reviewers", handle="reviewers", is_mentionable=True
+        admin, name="Reviewers", handle="reviewers", is_mentionable=True, verifies_answers=True
     )
     group_members.add_members(admin, reviewers, [member, author], how="by name")
     _commit()
@@ -519,11 +526,32 @@ def build_world() -> World:
             VERIFY_EMAIL, {"u": member.id, "e": "new@example.org", "f": email_fingerprint}
         ),
         unsubscribe_token=unsubscribe.make_token(member.id, home.id),
-        group=reviewers.id, guideline="NG12",
+        group=reviewers.id, guideline="NG12", ng12=_first_version("NG12"),
     )  # fmt: skip
     add_round(world, 0)
     _accept_current_pledge(world)
     return world
+
+
+def _first_version(code: str) -> int:
+    """The id of the first version of the guideline ``code``."""
+    return db.session.scalar(
+        select(GuidelineVersion.id)
+        .join(Guideline, Guideline.id == GuidelineVersion.guideline_id)
+        .where(Guideline.code == code, GuidelineVersion.sequence == 1)
+    )
+
+
+def _checked_and_outdated(world: World, thread_id: int, answer_id: int) -> None:
+    """The accepted answer cites NG12 1.3.1, is checked by a clinical lead, and its guidance
+    has changed since (what the guidance search finds)."""
+    version = db.session.get(GuidelineVersion, world.ids["ng12"])
+    db.session.add(PostCitation(post_id=answer_id, guideline_id=version.guideline_id,
+                                number="1.3.1", version_id=version.id))  # fmt: skip
+    thread = _thread(thread_id)
+    thread.solution_verified_at = thread.solution_guidance_changed_at = utcnow()
+    thread.solution_verified_by_name = "Mo Moderator"
+    _commit()
 
 
 def add_round(world: World, n: int) -> None:
@@ -558,6 +586,7 @@ def add_round(world: World, n: int) -> None:
     answer = _answer(author, question.id, f"A sarcoma answer {n} for @{member.username}")
     if n % 3 == 0:
         solutions.accept_solution(starter, _thread(question.id), _post(answer.id))
+        _checked_and_outdated(world, question.id, answer.id)
     bookmarks.add_bookmark(member, _post(answer.id))
     subscriptions.set_thread_level(member, _thread(question.id), "watching")
     if n % 4 == 0:

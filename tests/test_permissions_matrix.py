@@ -66,6 +66,7 @@ from tests.factories import (
     restrict_category,
     sign_in,
     silenced_member,
+    solved_thread,
 )
 
 OK, LOGIN = "ok", "login"
@@ -139,6 +140,9 @@ GROUP_REPLY = expect(member=OK, other=404, category=OK, silenced=403)
 GROUP_POSTING = expect(member=OK, other=403, category=OK, silenced=403)
 #: The group pages: admins only; for everyone else they do not exist.
 ADMIN_PAGES = expect(member=404, other=404, category=404, moderator=404)
+#: Marking an accepted answer as checked: staff and the group that verifies answers (the
+#: member and the category moderator; the silenced member is in it but may not).
+VERIFIERS = expect(member=OK, other=403, category=OK, silenced=403)
 
 
 @dataclass
@@ -243,8 +247,9 @@ def _add_groups(world: World, n: int) -> None:
     thread; an empty group; and a member of the Wessex alliance outside the groups."""
     actors = world.actors
     grouped = make_user(name="Grouped Member")
-    group = make_group(f"Reviewers {n}", handle=f"reviewers-{n}", is_mentionable=True, members=(
-        actors["member"], actors["silenced"], actors["category_moderator"], grouped))  # fmt: skip
+    group = make_group(f"Reviewers {n}", handle=f"reviewers-{n}", is_mentionable=True,
+        verifies_answers=True, members=(actors["member"], actors["silenced"],
+        actors["category_moderator"], grouped))  # fmt: skip
     reviews = restrict_category(make_category(), read=(group,), post=(group,))
     notices = restrict_category(make_category(), post=(group,))
     author = actors["moderator"]
@@ -257,6 +262,19 @@ def _add_groups(world: World, n: int) -> None:
     )  # fmt: skip
     for name in ("member", "silenced", "category_moderator"):
         actors[name] = db.session.get(User, actors[name].id)
+    _add_answers(world)
+
+
+def _add_answers(world: World) -> None:
+    """Two questions in the home category with accepted answers, one of them already
+    checked by the group member outside the actors."""
+    home = db.session.get(Category, world.ids["category"])
+    answered, answer = solved_thread(category=home, title="An answered question")
+    checked, _ = solved_thread(category=home, title="A checked answer")
+    db.session.execute(update(Thread).where(Thread.id == checked.id).values(
+        solution_verified_at=utcnow(), solution_verified_by_name="Grouped Member"))  # fmt: skip
+    db.session.commit()
+    world.ids.update(answered=answered.id, answer=answer.id, checked=checked.id)
 
 
 def _loaded(post_id: int) -> Post:
@@ -452,6 +470,10 @@ ROUTES = [
        "rows-0-title": "Colorectal", "rows-0-status": "changed"}),
     R("the register for members", "GET", "/guidelines", MEMBERS),
     R("a guideline for members", "GET", "/guidelines/{guideline}", MEMBERS),
+    # Accepted answers checked by a clinical lead
+    R("mark an answer as checked", "POST", "/t/{answered}/solution/verify", VERIFIERS,
+      {"post_id": "{answer}"}),
+    R("remove the check", "POST", "/t/{checked}/solution/unverify", STAFF),
 ]
 # fmt: on
 
@@ -467,7 +489,8 @@ def snapshot() -> tuple:
         rows(Post.id, Post.thread_id, Post.post_number, Post.body_source, Post.hidden_at,
              Post.held_at, Post.deleted_at),
         rows(Thread.id, Thread.title, Thread.category_id, Thread.is_locked, Thread.is_pinned,
-             Thread.is_pinned_globally, Thread.deleted_at, Thread.hidden_at, Thread.reply_count),
+             Thread.is_pinned_globally, Thread.deleted_at, Thread.hidden_at, Thread.reply_count,
+             Thread.solution_verified_at),
         rows(User.id, User.silenced_until, User.suspended_until, User.banned_at,
              User.moderated_category_ids, User.session_version),
         rows(ModerationItem.id, ModerationItem.resolved_at, ModerationItem.flag_count),

@@ -20,6 +20,7 @@ from forum.models import (
     ResourceVersion,
     StoredFile,
     ThreadTag,
+    User,
 )
 from forum.services.membership import pledge
 from forum.uploads.storage import storage
@@ -59,13 +60,17 @@ def test_staff_tags_are_on_demo_threads(demo):
     assert tagged >= 3
 
 
-def test_two_alliance_groups_have_their_members(demo):
+def test_two_alliance_groups_and_the_clinical_reviewers_have_their_members(demo):
     groups = db.session.scalars(select(Group).order_by(Group.id)).all()
     assert [g.name for g in groups] == [
         "West Yorkshire and Harrogate GPs",
         "Greater Manchester GPs",
+        "Clinical reviewers",
     ]
     assert all(g.member_count == 1 for g in groups)
+    assert [g.verifies_answers for g in groups] == [False, False, True]
+    reviewers = db.session.scalars(select(User.email).where(User.verifies_answers)).all()
+    assert reviewers == ["grace.adeyemi@example.nhs.uk"]
 
 
 def test_only_its_group_reads_the_restricted_category(demo):

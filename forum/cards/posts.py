@@ -20,7 +20,7 @@ from forum import policy
 from forum.cards import cache as fragments
 from forum.cards.cache import FragmentCache
 from forum.cards.times import time_element, time_parts
-from forum.models import Post, Thread
+from forum.models import BASIS_NAMES, Post, Thread
 from forum.pii import combination
 from forum.policy import Actor
 from forum.queries.thread_page import ReaderState
@@ -82,6 +82,8 @@ class PostCard:
     created: Stamp
     edited: Stamp | None
     body_html: str
+    #: What a reply says it rests on, as shown beside its author ("" when not stated).
+    basis_name: str
     reply_to: ReplyTarget | None
     is_solution: bool
     is_new: bool
@@ -167,6 +169,7 @@ def _card(page: _Page, post: Post) -> PostCard:
         created=Stamp.of(post.created_at, page.now),
         edited=Stamp.of(post.edited_at, page.now) if post.edited_at else None,
         body_html=post.body_html,
+        basis_name=BASIS_NAMES.get(post.basis, "") if post.post_number != 1 else "",  # type: ignore[call-overload]
         reply_to=_reply_target(post),
         is_solution=is_solution,
         is_new=page.reader.is_unread(post),

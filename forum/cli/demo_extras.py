@@ -146,6 +146,7 @@ def seed_extras(users: dict[str, User]) -> None:
     admin, moderator = users["admin@example.org"], users["sam.hughes@example.org"]
     tags = _tag_threads(moderator)
     _restricted_category(admin, users)
+    _clinical_reviewers(admin, users["grace.adeyemi@example.nhs.uk"])
     _library(users, moderator, tags)
     _welcome(admin)
     seed_guidelines(moderator)
@@ -182,6 +183,18 @@ def _restricted_category(admin: User, users: dict[str, User]) -> Category:
         for reply in replies:
             discussions.reply_to_thread(users["sam.hughes@example.org"], thread, body=reply)
     return category
+
+
+def _clinical_reviewers(admin: User, reviewer: User) -> None:
+    """The group whose members may mark accepted answers as checked by a clinical lead."""
+    group = groups.create_group(
+        admin,
+        name="Clinical reviewers",
+        handle="clinical-reviewers",
+        description="Clinical leads who check accepted answers against current guidance.",
+        verifies_answers=True,
+    )
+    group_members.add_member(admin, group, reviewer)
 
 
 def _library(users: dict[str, User], moderator: User, tags: dict[str, Tag]) -> None:

@@ -39,6 +39,12 @@ class GroupForm(FlaskForm):
         "the thread (up to 50 of them), and members see the group's name, description and "
         "members on its page.",
     )
+    verifies_answers = BooleanField(
+        "Members can mark accepted answers as checked by a clinical lead",
+        description="For a group of clinical reviewers: its members see “Mark as checked by a "
+        "clinical lead” under a question's accepted answer. An edit to the answer clears the "
+        "check.",
+    )
 
 
 class AddMemberForm(FlaskForm):

@@ -1,7 +1,7 @@
 """The search page's controls. Shape only: forum/search/query.py interprets the values."""
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField, StringField
+from wtforms import BooleanField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
@@ -47,4 +47,15 @@ class SearchForm(FlaskForm):
         "Posted on or before",
         description="For example 2024-12-31.",
         render_kw={"type": "date"},
+    )
+    cites = StringField(
+        "Cites guidance",
+        description="A guideline's code, e.g. NG12, or a recommendation, e.g. NG12 1.3.1.",
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    verified = BooleanField("Only checked answers", false_values=("", "0", "false", "off", "n"))
+    outdated = BooleanField(
+        "Only answers needing review",
+        description="The guidance changed since the answer was accepted, or its review is overdue.",
+        false_values=("", "0", "false", "off", "n"),
     )

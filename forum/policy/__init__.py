@@ -87,6 +87,7 @@ from forum.policy.operations import (
     can_view_health,
 )
 from forum.policy.site import can_change_site_settings, can_view_site_page_history
+from forum.policy.verification import can_unverify_answer, can_verify_answer, is_answer_verifier
 from forum.policy.visibility import (
     can_access_moderation,
     can_be_notified_about,
@@ -156,6 +157,7 @@ __all__ = [
     "can_review_resources",
     "can_sanction_member",
     "can_tag_thread",
+    "can_unverify_answer",
     "can_upload",
     "can_view_audit_log",
     "can_view_category",
@@ -167,11 +169,13 @@ __all__ = [
     "can_view_revisions",
     "can_view_site_page_history",
     "can_view_staff_pages",
+    "can_verify_answer",
     "can_view_thread",
     "can_warn_member",
     "group_ids",
     "in_any_group",
     "is_admin",
+    "is_answer_verifier",
     "is_archived",
     "is_member",
     "is_post_author",

@@ -79,6 +79,10 @@ class ActorSnapshot:
     #: to groups, so readers in different groups never share a statement.
     group_ids: frozenset[int]
     silenced_until: datetime | None
+    #: A clinical reviewer (``users.verifies_answers``) and the name they act under: for
+    #: marking accepted answers as checked; not part of the shape.
+    verifies_answers: bool = False
+    display_name: str = ""
 
     @classmethod
     def of(cls, actor: Actor) -> ActorSnapshot:
@@ -90,6 +94,8 @@ class ActorSnapshot:
             moderated_category_ids=moderated_category_ids(actor),
             group_ids=group_ids(actor),
             silenced_until=getattr(actor, "silenced_until", None),
+            verifies_answers=bool(getattr(actor, "verifies_answers", False)),
+            display_name=getattr(actor, "display_name", "") or "",
         )
 
 
@@ -107,7 +113,9 @@ def visibility_shape(actor: Actor) -> ActorSnapshot:
     """
     snapshot = actor if isinstance(actor, ActorSnapshot) else ActorSnapshot.of(actor)
     shared_id = None if snapshot.id is None else ACTOR_ID
-    return replace(snapshot, id=shared_id, silenced_until=None)
+    return replace(
+        snapshot, id=shared_id, silenced_until=None, verifies_answers=False, display_name=""
+    )
 
 
 def require(allowed: bool) -> None:

@@ -74,6 +74,12 @@ class SearchHit:
     def is_accepted_answer(self) -> bool:
         return self.post.id == self.thread.solution_post_id
 
+    @property
+    def review_overdue(self) -> bool:
+        """The accepted answer's review date has passed (from the thread's columns)."""
+        due = self.thread.solution_review_due
+        return self.thread.solution_post_id is not None and due is not None and due < utcnow()
+
 
 @dataclass(frozen=True)
 class SearchResults(PageNumbers):
@@ -103,8 +109,9 @@ def search_posts(
     resolved = _resolve_filters(query, actor)
     if resolved is None:
         return replace(empty, query=_with_notice(query, _missing_filter(query, actor)))
-    tokens = facets.required(query, today=utcnow().date(), **resolved)
-    statement, params = _statement(query, actor, resolved, tokens, page, per_page)
+    now = utcnow()
+    tokens = facets.required(query, today=now.date(), **resolved)
+    statement, params = _statement(query, actor, resolved, tokens, page, per_page, now)
     rows = db.session.execute(statement, params).all()
     if not rows and page > 1:
         return _beyond_last_page(query, statement, params, page, per_page)
@@ -196,6 +203,7 @@ def _statement(
     tokens: Facets,
     page: int,
     per_page: int,
+    now: Any = None,
 ) -> tuple[Any, dict[str, Any]]:
     engine = backend()
     window = current_app.config.get("SEARCH_CANDIDATE_LIMIT", CANDIDATE_LIMIT)
@@ -214,7 +222,7 @@ def _statement(
     )
     params = {
         "actor_id": actor.id,
-        **ranking.filter_parameters(query, **resolved),
+        **ranking.filter_parameters(query, **resolved, now=now),
         **engine.parameters(query, tokens),
         **body_params,
         "page_offset": (page - 1) * per_page,
@@ -311,6 +319,11 @@ _POSTS_BY_ID = (
             Thread.category_id,
             Thread.solution_post_id,
             Thread.reply_count,
+            # The accepted answer's badges (guidance changed, reviewed, checked).
+            Thread.solution_guidance_changed_at,
+            Thread.solution_review_due,
+            Thread.solution_reviewed_at,
+            Thread.solution_verified_at,
         )
         .joinedload(Thread.category)
         .load_only(Category.slug, Category.name, Category.is_staff_only),

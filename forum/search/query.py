@@ -12,6 +12,7 @@ from datetime import date
 from typing import Literal
 
 from forum.text import markup
+from forum.text.citations import CODE_PATTERN, MAX_CODE_LENGTH, NUMBER_PATTERN
 
 #: Longest query text looked at; the rest is ignored (with a notice).
 MAX_QUERY_LENGTH = 500
@@ -51,7 +52,11 @@ _USERNAME = re.compile(rf"_?(?:{markup.USERNAME_PATTERN})", re.IGNORECASE)
 _TAG = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-FILTER_KEYS = frozenset({"category", "author", "by", "tag", "is", "before", "after"})
+#: ``cites:NG12``, ``cites:NG12-1.3.1`` (or, in quotes and the form's field, "NG12 1.3.1").
+_CITES = re.compile(rf"({CODE_PATTERN})(?:[-\s]+({NUMBER_PATTERN}))?")
+#: ``is:`` values that are flags of their own, besides solved and unsolved.
+ANSWER_FLAGS = ("verified", "outdated")
+FILTER_KEYS = frozenset({"category", "author", "by", "tag", "is", "before", "after", "cites"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,13 @@ class SearchQuery:
     status: Status | None = None
     after: date | None = None
     before: date | None = None
+    #: The guidance a thread's posts cite: a code ("NG12") or a code and a recommendation's
+    #: number, with a space ("NG12 1.3.1"), as ``CitationKey.label`` writes it.
+    cites: str | None = None
+    #: ``is:verified``: the accepted answer is checked by a clinical lead.
+    verified: bool = False
+    #: ``is:outdated``: the accepted answer's guidance changed, or its review is overdue.
+    outdated: bool = False
     notices: tuple[str, ...] = field(default=())
 
     @property
@@ -130,6 +142,9 @@ class SearchQuery:
             ("author", self.author),
             ("tag", self.tag),
             ("is", self.status),
+            ("is", "verified" if self.verified else None),
+            ("is", "outdated" if self.outdated else None),
+            ("cites", self.cites.replace(" ", "-") if self.cites else None),
             ("after", self.after.isoformat() if self.after else None),
             ("before", self.before.isoformat() if self.before else None),
         ]
@@ -150,12 +165,17 @@ class SearchQuery:
             "status": self.status,
             "after": self.after.isoformat() if self.after else None,
             "before": self.before.isoformat() if self.before else None,
+            "cites": self.cites,
+            "verified": "1" if self.verified else None,
+            "outdated": "1" if self.outdated else None,
         }
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
-    def without(self, name: str) -> SearchQuery:
-        """This search with one filter (by its ``filters()`` name) removed."""
+    def without(self, name: str, value: str | None = None) -> SearchQuery:
+        """This search with one filter (by its ``filters()`` name and value) removed."""
+        if name == "is" and value in ANSWER_FLAGS:
+            return replace(self, **{value: False})
         attribute = {"is": "status"}.get(name, name)
         return replace(self, **{attribute: None})
 
@@ -175,12 +195,16 @@ def parse(text: str | None) -> SearchQuery:
 
 def with_filters(query: SearchQuery, **controls: str | None) -> SearchQuery:
     """Apply the search form's filter controls (``category``, ``author``, ``tag``, ``status``,
-    ``after``, ``before``); a filter typed into the text takes precedence over its control."""
+    ``after``, ``before``, ``cites``, and the checkboxes ``verified`` and ``outdated``); a
+    filter typed into the text takes precedence over its control."""
     state = _ParseState(notices=list(query.notices))
     for name, raw in controls.items():
         value = (raw or "").strip()
-        if value and getattr(query, name) is None:
-            state.apply_filter("is" if name == "status" else name, value, source="form")
+        if name in ANSWER_FLAGS:  # a ticked checkbox: any value but an explicit "no"
+            value = name if value.lower() not in ("", "0", "false", "off", "n") else ""
+        if value and getattr(query, name) in (None, False):
+            key = "is" if name == "status" or name in ANSWER_FLAGS else name
+            state.apply_filter(key, value, source="form")
     return replace(query, **state.filters, notices=tuple(dict.fromkeys(state.notices)))
 
 
@@ -310,9 +334,20 @@ def _tag(value: str) -> tuple[str, str] | None:
     return ("tag", slug) if _TAG.fullmatch(slug) else None
 
 
-def _status(value: str) -> tuple[str, str] | None:
+def _status(value: str) -> tuple[str, str | bool] | None:
     value = value.lower()
+    if value in ANSWER_FLAGS:
+        return (value, True)
     return ("status", value) if value in ("solved", "unsolved") else None
+
+
+def _cites(value: str) -> tuple[str, str] | None:
+    """``NG12``, ``NG12-1.3.1`` or ``NG12 1.3.1``: stored as ``NG12`` or ``NG12 1.3.1``."""
+    match = _CITES.fullmatch(value.strip())
+    if match is None or len(match.group(1)) > MAX_CODE_LENGTH:
+        return None
+    code, number = match.group(1).upper(), match.group(2) or ""
+    return ("cites", f"{code} {number}".strip())
 
 
 def parse_date(value: str, *, end: bool = False) -> date | None:
@@ -361,6 +396,7 @@ _FILTER_PARSERS = {
     "is": _status,
     "after": _after,
     "before": _before,
+    "cites": _cites,
 }
 _DATE_HINT = "Dates look like 2024-03-01, 01/03/2024, 2024-03 or 2024."
 _FILTER_HINTS = {
@@ -368,7 +404,8 @@ _FILTER_HINTS = {
     "author": "Authors are named by username, e.g. author:asha_patel or @asha_patel.",
     "by": "Authors are named by username, e.g. by:asha_patel or @asha_patel.",
     "tag": "Tags are named by their address, e.g. tag:two-week-wait.",
-    "is": "Use is:solved or is:unsolved.",
+    "is": "Use is:solved, is:unsolved, is:verified or is:outdated.",
+    "cites": "Name guidance by its code, e.g. cites:NG12, or a recommendation, cites:NG12-1.3.1.",
     "after": _DATE_HINT,
     "before": _DATE_HINT,
 }

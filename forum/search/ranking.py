@@ -21,12 +21,14 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import FromClause
 
-from forum.models import Category, Post, Thread, ThreadTag
+from forum.models import Category, Guideline, Post, PostCitation, Thread, ThreadTag
 from forum.policy import Actor, visible_posts_clause, visible_threads_clause
 from forum.search.query import SearchQuery, Status
 
@@ -75,6 +77,10 @@ class FilterShape:
     status: Status | None = None
     after: bool = False
     before: bool = False
+    #: ``cites:``: None, or whether it names a recommendation (not only a guideline).
+    cites: bool | None = None
+    verified: bool = False
+    outdated: bool = False
 
     @classmethod
     def of(cls, query: SearchQuery) -> FilterShape:
@@ -85,6 +91,9 @@ class FilterShape:
             status=query.status,
             after=query.after is not None,
             before=query.before is not None,
+            cites=None if query.cites is None else " " in query.cites,
+            verified=query.verified,
+            outdated=query.outdated,
         )
 
 
@@ -108,6 +117,51 @@ def filters(shape: FilterShape) -> list[Any]:
         clauses.append(Post.created_at >= bindparam("after_start", type_=Post.created_at.type))
     if shape.before:
         clauses.append(Post.created_at < bindparam("before_end", type_=Post.created_at.type))
+    if shape.cites is not None:
+        clauses.append(Thread.id.in_(_citing_threads(number=shape.cites)))
+    clauses.extend(_answer_filters(shape))
+    return clauses
+
+
+def _citing_threads(*, number: bool) -> Select[Any]:
+    """Threads with a visible post citing ``cites_code`` (and recommendation ``cites_number``).
+
+    Any post of the thread counts, since results are threads; deleted, hidden and held posts
+    do not (what they cite is not shown to every reader)."""
+    cited = aliased(Post, name="cited_post")
+    stmt = (
+        select(cited.thread_id)
+        .select_from(PostCitation)
+        .join(Guideline, Guideline.id == PostCitation.guideline_id)
+        .join(cited, cited.id == PostCitation.post_id)
+        .where(
+            Guideline.code == bindparam("cites_code"),
+            cited.deleted_at.is_(None),
+            cited.hidden_at.is_(None),
+            cited.held_at.is_(None),
+        )
+    )
+    if number:
+        stmt = stmt.where(PostCitation.number == bindparam("cites_number"))
+    return stmt
+
+
+def _answer_filters(shape: FilterShape) -> list[Any]:
+    """``is:verified`` and ``is:outdated``, on the thread's accepted answer (from the thread's
+    columns). Outdated: its guidance changed, or its review is overdue at ``review_now``."""
+    clauses: list[Any] = []
+    if shape.verified:
+        clauses.append(Thread.solution_post_id.is_not(None))
+        clauses.append(Thread.solution_verified_at.is_not(None))
+    if shape.outdated:
+        due = bindparam("review_now", type_=Thread.solution_review_due.type)
+        clauses.append(Thread.solution_post_id.is_not(None))
+        clauses.append(
+            or_(
+                Thread.solution_guidance_changed_at.is_not(None),
+                Thread.solution_review_due < due,
+            )
+        )
     return clauses
 
 
@@ -117,9 +171,16 @@ def filter_parameters(
     category_id: int | None = None,
     author_id: int | None = None,
     tag_id: int | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
-    """The values ``filters`` binds for ``query``, its ids already resolved."""
+    """The values ``filters`` binds for ``query``, its ids already resolved; ``now`` is when
+    a review counts as overdue (the time of the search)."""
     params: dict[str, Any] = {"category_id": category_id, "author_id": author_id, "tag_id": tag_id}
+    if query.cites is not None:
+        code, _space, number = query.cites.partition(" ")
+        params["cites_code"], params["cites_number"] = code.upper(), number
+    if query.outdated:
+        params["review_now"] = now or datetime.now(UTC)
     if query.after is not None:
         params["after_start"] = _midnight(query.after)
     if query.before is not None:

@@ -94,6 +94,8 @@ ACTION_NAMES: dict[str, str] = {
     "answer.still_correct": "Confirmed an accepted answer is still correct",
     "answer.superseded": "Marked an accepted answer as superseded by a newer post",
     "answer.withdrawn": "Withdrew an accepted answer",
+    "thread.verify_answer": "Marked an accepted answer as checked by a clinical lead",
+    "thread.unverify_answer": "Removed the clinical lead's check from an accepted answer",
     # Categories, tags and groups
     "category.create": "Created a category",
     "category.update": "Changed a category",

@@ -15,7 +15,9 @@ from forum.web.paging import page_arg
 
 bp = Blueprint("search", __name__)
 
-FILTER_CONTROLS = ("category", "author", "tag", "status", "after", "before")
+FILTER_CONTROLS = (
+    "category", "author", "tag", "status", "after", "before", "cites", "verified", "outdated",
+)  # fmt: skip
 
 
 def search_limit() -> str:
@@ -57,4 +59,7 @@ def _form_showing(query: SearchQuery) -> SearchForm:
     form.status.data = query.status or ""
     form.after.data = query.after.isoformat() if query.after else ""
     form.before.data = query.before.isoformat() if query.before else ""
+    form.cites.data = query.cites or ""
+    form.verified.data = query.verified
+    form.outdated.data = query.outdated
     return form

@@ -11,7 +11,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import Category, Post, PostRevision, Thread, User, utcnow
+from forum.models import AnswerBasis, Category, Post, PostRevision, Thread, User, utcnow
 from forum.policy import (
     Actor,
     can_create_thread,
@@ -26,6 +26,7 @@ from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import reading, solutions
 from forum.services.guidance import citations as cited
+from forum.services.guidance import verification
 from forum.services.library import uploads
 from forum.services.moderation import screening as moderation_screening
 from forum.services.moderation import state as moderation_state
@@ -53,6 +54,14 @@ def _check_body(body: str) -> str:
     if not body.strip():
         raise ServiceError("Write something before posting.", "body")
     return body
+
+
+def _check_basis(basis: str) -> str:
+    """What a reply rests on: one of ``AnswerBasis``, or "" for not stated."""
+    basis = (basis or "").strip()
+    if basis and basis not in {str(b) for b in AnswerBasis}:
+        raise ServiceError("Choose what the answer rests on, or “Not stated”.", "basis")
+    return basis
 
 
 def _new_post(
@@ -212,13 +221,14 @@ def reply_to_thread(
     body: str,
     client_token: str | None = None,
     pii_confirmed: Collection[str] = (),
+    basis: str = "",
 ) -> Post:
-    """Add a reply at the end of ``thread``.
+    """Add a reply at the end of ``thread``; ``basis`` is what it rests on (``AnswerBasis``).
 
     A form sent again with the same ``client_token`` and text returns the reply it made.
     """
     require(can_reply(actor, thread))
-    body, now = _check_body(body), utcnow()
+    body, now, basis = _check_body(body), utcnow(), _check_basis(basis)
     earlier = _sent_before(actor, client_token, select(Thread.id).where(Thread.id == thread.id))
     if earlier is not None and earlier.body_source == body:
         return earlier
@@ -232,6 +242,7 @@ def reply_to_thread(
     counted = not (decision.holds or verdict.needs_check)
     number = _claim_post_number(thread, actor.display_name, now, counted=counted)
     post, citing = _new_post(thread, number, actor, body, now, client_token)
+    post.basis = basis
     db.session.add(post)
     if counted and thread.hidden_at is None:  # a hidden thread is not in its category's counts
         _category_activity(thread, actor.display_name, now, new_thread=False)
@@ -288,14 +299,18 @@ def edit_post(
     reason: str = "",
     base_edit_count: int | None = None,
     pii_confirmed: Collection[str] = (),
+    basis: str | None = None,
 ) -> Post:
     """Change a post's text, keeping what it said before as a revision.
 
     ``base_edit_count`` is the post's ``edit_count`` when the editor opened it: if anyone
     saved it since, ``EditConflict`` is raised rather than overwriting their change.
+    ``basis`` (replies only; None keeps it) is what the reply rests on.
     """
     require(can_edit_post(actor, post))
     body = _check_body(body)
+    if basis is not None and post.post_number != 1:
+        post.basis = _check_basis(basis)
     texts = _edited_texts(post, body, title, reason)
     verdict = confidentiality.check_post(
         actor, post.thread.category, texts, confirmed=pii_confirmed, post=post
@@ -318,6 +333,7 @@ def edit_post(
     _save_new_text(actor, post, body, reason)
     if actor.id == post.author_id:  # re-written against today's guidance
         cited.reviewed_by_author(post, post.thread)
+    verification.clear_after_edit(post)
     if actor.id != post.author_id:  # only moderators may edit others' posts
         before, after = {"edit_count": post.edit_count - 1}, {"edit_count": post.edit_count}
         audit.record(

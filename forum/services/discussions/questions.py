@@ -98,11 +98,17 @@ def answer(
     reply_to: int | None = None,
     client_token: str | None = None,
     pii_confirmed: Collection[str] = (),
+    basis: str = "",
 ) -> Post:
     """Reply to ``thread``, optionally to one of its posts, and drop the reply draft."""
     target = _reply_target(thread, reply_to)
     post = discussions.reply_to_thread(
-        actor, thread, body=body, client_token=client_token, pii_confirmed=pii_confirmed
+        actor,
+        thread,
+        body=body,
+        client_token=client_token,
+        pii_confirmed=pii_confirmed,
+        basis=basis,
     )
     if target is not None:
         post.reply_to_post_id = target

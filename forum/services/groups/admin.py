@@ -55,11 +55,18 @@ def _details(group: Group) -> dict[str, object]:
         "handle": group.handle,
         "description": group.description,
         "is_mentionable": group.is_mentionable,
+        "verifies_answers": group.verifies_answers,
     }
 
 
 def create_group(
-    actor: Actor, *, name: str, handle: str, description: str = "", is_mentionable: bool = False
+    actor: Actor,
+    *,
+    name: str,
+    handle: str,
+    description: str = "",
+    is_mentionable: bool = False,
+    verifies_answers: bool = False,
 ) -> Group:
     require(can_manage_groups(actor))
     group = Group(
@@ -67,6 +74,7 @@ def create_group(
         handle=_clean_handle(handle, None),
         description=(description or "").strip()[:DESCRIPTION_MAX],
         is_mentionable=bool(is_mentionable),
+        verifies_answers=bool(verifies_answers),
     )
     db.session.add(group)
     db.session.flush()
@@ -82,6 +90,7 @@ def update_group(
     handle: str,
     description: str = "",
     is_mentionable: bool = False,
+    verifies_answers: bool = False,
 ) -> Group:
     require(can_manage_groups(actor))
     before = _details(group)
@@ -89,10 +98,18 @@ def update_group(
     group.handle = _clean_handle(handle, group.id)
     group.description = (description or "").strip()[:DESCRIPTION_MAX]
     group.is_mentionable = bool(is_mentionable)
+    group.verifies_answers = bool(verifies_answers)
     db.session.flush()
+    if group.verifies_answers != before["verifies_answers"]:
+        caches.refresh_members(member_ids_of(group))
     if (after := _details(group)) != before:
         audit.record(actor, "group.update", target=group, before=before, after=after)
     return group
+
+
+def member_ids_of(group: Group) -> list[int]:
+    in_group = GroupMember.group_id == group.id
+    return list(db.session.scalars(select(GroupMember.user_id).where(in_group)))
 
 
 def restricted_category_names(group: Group) -> list[str]:

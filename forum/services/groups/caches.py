@@ -1,5 +1,6 @@
 """The caches the policy reads of groups, rewritten with the rows they mirror:
-``users.group_ids`` (a member's groups), ``categories.read_group_ids`` and ``post_group_ids``
+``users.group_ids`` (a member's groups), ``users.verifies_answers`` (one of them verifies
+answers), ``categories.read_group_ids`` and ``post_group_ids``
 (the groups a category is restricted to), and ``groups.member_count``.
 """
 
@@ -16,21 +17,30 @@ from forum.models import Category, CategoryGroup, Group, GroupMember, User
 
 
 def refresh_members(user_ids: Iterable[int]) -> None:
-    """Rewrite ``group_ids`` of each member named from their ``group_members`` rows."""
+    """Rewrite ``group_ids`` and ``verifies_answers`` of each member named from their
+    ``group_members`` rows and their groups' flags."""
     ids = sorted(set(user_ids))
     if not ids:
         return
     groups: dict[int, list[int]] = defaultdict(list)
+    verifiers: set[int] = set()
     rows = db.session.execute(
-        select(GroupMember.user_id, GroupMember.group_id)
+        select(GroupMember.user_id, GroupMember.group_id, Group.verifies_answers)
+        .join(Group, Group.id == GroupMember.group_id)
         .where(GroupMember.user_id.in_(ids))
         .order_by(GroupMember.group_id)
     )
-    for user_id, group_id in rows:
+    for user_id, group_id, verifies in rows:
         groups[user_id].append(group_id)
-    values = [{"id": user_id, "group_ids": groups.get(user_id) or None} for user_id in ids]
+        if verifies:
+            verifiers.add(user_id)
+    values = [
+        {"id": user_id, "group_ids": groups.get(user_id) or None,
+         "verifies_answers": user_id in verifiers}
+        for user_id in ids
+    ]  # fmt: skip
     db.session.execute(update(User), values)
-    _expire(User, ids, "group_ids")
+    _expire(User, ids, "group_ids", "verifies_answers")
 
 
 def refresh_categories(category_ids: Iterable[int]) -> None:

@@ -34,6 +34,7 @@ def _details(form: GroupForm) -> dict[str, object]:
         "handle": form.handle.data or "",
         "description": form.description.data or "",
         "is_mentionable": bool(form.is_mentionable.data),
+        "verifies_answers": bool(form.verifies_answers.data),
     }
 
 

@@ -13,10 +13,12 @@ from werkzeug.wrappers import Response
 from forum import policy, queries
 from forum.extensions import db
 from forum.forms.answers import AnswerForm, ThreadTagsForm, tag_choices
-from forum.models import Post, Thread
+from forum.forms.posts import offer_bases
+from forum.models import BASIS_NAMES, Post, Thread
 from forum.queries import listings
 from forum.queries import thread_page as thread_extras
 from forum.services.discussions import bookmarks, helpful, solutions, tags
+from forum.services.guidance import verification
 from forum.text.quoting import quote_markdown
 from forum.views.discussions.categories import refuse_if_archived
 from forum.views.submission import save
@@ -62,6 +64,29 @@ def clear(thread_id: int) -> Response:
     solutions.clear_solution(current_user, thread)
     db.session.commit()
     flash("The thread no longer has an accepted solution.", "success")
+    return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.post("/t/<id:thread_id>/solution/verify")
+def verify(thread_id: int) -> Response:
+    """Mark the accepted answer as checked by a clinical lead."""
+    thread = queries.get_thread_or_404(thread_id, current_user)
+    post = queries.get_post_or_404(_form_post_id(), current_user)
+    if post.thread_id != thread.id:
+        raise NotFound("That reply is not in this thread.")
+    saved = save(None, lambda: verification.verify_answer(current_user, thread, post))
+    if saved:
+        flash("The accepted answer is marked as checked by a clinical lead.", "success")
+    return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.post("/t/<id:thread_id>/solution/unverify")
+def unverify(thread_id: int) -> Response:
+    """Take the clinical lead's check off the accepted answer."""
+    thread = queries.get_thread_or_404(thread_id, current_user)
+    verification.unverify_answer(current_user, thread)
+    db.session.commit()
+    flash("The check by a clinical lead is removed from the accepted answer.", "success")
     return redirect(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
 
 
@@ -169,6 +194,7 @@ def compose_reply(thread_id: int) -> str:
     if target is not None and (target.thread_id != thread.id or target.is_deleted):
         raise NotFound("That post is not in this thread.")
     form = AnswerForm()
+    offer_bases(form, BASIS_NAMES)
     if target is not None:
         form.reply_to.data = str(target.id)
         if quoted_id:

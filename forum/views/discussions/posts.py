@@ -8,8 +8,8 @@ from werkzeug.wrappers import Response
 
 from forum import policy, queries
 from forum.extensions import db
-from forum.forms.posts import EditPostForm
-from forum.models import Post
+from forum.forms.posts import EditPostForm, offer_bases
+from forum.models import BASIS_NAMES, Post
 from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import posting as discussions
 from forum.services.guidance import citations as cited
@@ -40,8 +40,14 @@ def edit(post_id: int) -> str | Response | tuple[str, int]:
     post = queries.get_post_or_404(post_id, current_user)
     policy.require(policy.can_edit_post(current_user, post))
     form = EditPostForm(
-        data={"body": post.body_source, "title": post.thread.title, "edit_count": post.edit_count}
+        data={
+            "body": post.body_source,
+            "title": post.thread.title,
+            "edit_count": post.edit_count,
+            "basis": post.basis,
+        }
     )
+    offer_bases(form, BASIS_NAMES)
     conflict = False
     if wants_preview():
         attach_composer_file(form)
@@ -79,6 +85,7 @@ def _edit(post: Post, form: EditPostForm) -> None:
         reason=form.reason.data or "",
         base_edit_count=int(form.edit_count.data) if form.edit_count.data else None,
         pii_confirmed=form.pii_confirmations(),
+        basis=None if post.post_number == 1 else form.basis.data or "",
     )
 
 

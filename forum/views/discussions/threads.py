@@ -13,7 +13,8 @@ from forum.database import write_intent
 from forum.errors import ServiceError
 from forum.extensions import db, limiter
 from forum.forms.answers import AnswerForm
-from forum.models import Post, Thread
+from forum.forms.posts import offer_bases
+from forum.models import BASIS_NAMES, Post, Thread
 from forum.queries import moderation as moderation_reads
 from forum.queries import notifications as notification_queries
 from forum.queries import thread_page as thread_extras
@@ -101,7 +102,7 @@ def show(thread_id: int, slug: str | None = None) -> str | Response:
             raise
         return redirect(url_for("threads.show", thread_id=target.id, slug=target.slug))
     number = page_arg()
-    html, reader = _render_thread(thread, number, AnswerForm())
+    html, reader = _render_thread(thread, number, _answer_form())
     _remember_reading(thread, number * current_app.config["POSTS_PER_PAGE"], reader)
     return html
 
@@ -111,7 +112,7 @@ def show(thread_id: int, slug: str | None = None) -> str | Response:
 def reply(thread_id: int) -> Response | tuple[str, int]:
     thread = queries.get_thread_or_404(thread_id, current_user)
     refuse_if_archived(thread.category)
-    form = AnswerForm()
+    form = _answer_form()
     if wants_preview():
         return _preview_reply(thread, form)
     posted = attach_composer_file(form) and save(form, lambda: _answer(thread, form))
@@ -132,6 +133,12 @@ def reply(thread_id: int) -> Response | tuple[str, int]:
     per_page = current_app.config["POSTS_PER_PAGE"]
     last_page = max(1, -(-thread.last_post_number // per_page))
     return _render_thread(thread, last_page, form)[0], 422
+
+
+def _answer_form() -> AnswerForm:
+    form = AnswerForm()
+    offer_bases(form, BASIS_NAMES)
+    return form
 
 
 def _preview_reply(thread: Thread, form: AnswerForm) -> tuple[str, int]:
@@ -155,6 +162,7 @@ def _answer(thread: Thread, form: AnswerForm) -> tuple[Post, list[str]]:
         reply_to=int(form.reply_to.data) if form.reply_to.data else None,
         client_token=form.client_token.data,
         pii_confirmed=form.pii_confirmations(),
+        basis=form.basis.data or "",
     )
     if post.is_held:
         return post, []
