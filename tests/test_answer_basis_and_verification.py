@@ -186,7 +186,7 @@ def test_the_reviewer_who_checked_it_or_staff_remove_the_check(app):
     client = _signed_in(app, first)
     client.post(f"/t/{thread.id}/solution/verify", data={"post_id": answer.id})
     assert "Remove check" in _text(client.get(f"/t/{thread.id}"))
-    second = _signed_in(app, _reviewer(name="Dr Second"))
+    second = _signed_in(app, _reviewer(name="Dr First"))  # the same name: not the same person
     assert "Remove check" not in _text(second.get(f"/t/{thread.id}"))
     assert second.post(f"/t/{thread.id}/solution/unverify").status_code == 403
     assert client.post(f"/t/{thread.id}/solution/unverify").status_code == 302

@@ -345,6 +345,21 @@ def test_withdrawing_needs_a_reason_clears_the_solution_and_tells_the_author(app
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "answer.withdrawn"))
 
 
+def test_a_withdrawn_answer_is_chosen_again_only_by_a_moderator(app):
+    thread, answer = _flagged_answer()
+    review.withdraw(make_moderator(), loaded(thread), "Superseded by the 2026 pathway.")
+    db.session.commit()
+    asker = db.session.get(User, thread.author_id)
+    with pytest.raises(Forbidden):
+        solutions.accept_solution(asker, loaded(thread), _fresh(Post, answer.id))
+    db.session.rollback()
+    solutions.accept_solution(make_moderator(), loaded(thread), _fresh(Post, answer.id))
+    db.session.commit()
+    answer = _fresh(Post, answer.id)
+    assert _fresh(Thread, thread.id).solution_post_id == answer.id
+    assert answer.answer_withdrawn_at is None and answer.answer_withdrawn_reason == ""
+
+
 # The review list ----------------------------------------------------------------------------
 
 

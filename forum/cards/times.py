@@ -10,10 +10,13 @@ from markupsafe import Markup, escape
 
 
 def timeago(value: datetime | None, now: datetime | None = None) -> str:
-    """A short relative time: "just now", "5 min ago", "3 days ago", or the date."""
+    """A short relative time: "just now", "5 min ago", "3 days ago", or the date (also for a
+    time to come, such as a review date)."""
     if value is None:
         return ""
     seconds = int(((now or datetime.now(UTC)) - value).total_seconds())
+    if seconds < -60:
+        return value.strftime("%-d %b %Y")
     if seconds < 60:
         return "just now"
     for unit, size in (("min", 60), ("hour", 3600), ("day", 86400)):

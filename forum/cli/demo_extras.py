@@ -149,7 +149,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _clinical_reviewers(admin, users["grace.adeyemi@example.nhs.uk"])
     _library(users, moderator, tags)
     _welcome(admin)
-    seed_guidelines(moderator)
+    seed_guidelines(moderator, users)
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:

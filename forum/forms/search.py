@@ -29,7 +29,7 @@ class SearchForm(FlaskForm):
     category = SelectField("Category", choices=[ANY_CATEGORY], validate_choice=False)
     author = StringField(
         "Author",
-        description="Their username, as in @asha_patel.",
+        description="Their username, as in @asha.patel.",
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     tag = StringField(

@@ -102,6 +102,8 @@ class Thread(Base):
     solution_verified_by_name: Mapped[str] = mapped_column(
         String(80), default="", server_default=""
     )
+    #: Who checked it (no FK, like ``solution_post_id``): they may take the check back.
+    solution_verified_by_id: Mapped[int | None]
     #: Copied from the accepted answer's ``guidance_changed_at``, for lists and search.
     solution_guidance_changed_at: Mapped[datetime | None]
 

@@ -95,6 +95,8 @@ def can_accept_solution(actor: Actor, thread: Thread, post: Post) -> bool:
         return False
     if not is_public_post(post):
         return False
+    if post.answer_withdrawn_at is not None and not can_moderate(actor, thread.category):
+        return False  # staff withdrew it after a review: only a moderator may choose it again
     return can_change_solution(actor, thread)
 
 

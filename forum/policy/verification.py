@@ -1,7 +1,7 @@
 """Verified answers: a clinical reviewer (a member of a group that verifies answers) or staff
 marks a question's accepted answer as checked by a clinical lead.
 
-Reads only the actor's columns (``role``, ``verifies_answers``, ``display_name``) and the
+Reads only the actor's columns (``role``, ``verifies_answers``) and the
 thread and post already loaded, so the thread page asks it without a statement.
 """
 
@@ -34,10 +34,10 @@ def can_verify_answer(actor: Actor, thread: Thread, post: Post) -> bool:
 
 
 def can_unverify_answer(actor: Actor, thread: Thread) -> bool:
-    """Take the check off: staff, or the reviewer who made it (named on the thread)."""
+    """Take the check off: staff, or the reviewer who made it."""
     if thread.solution_verified_at is None or not can_view_thread(actor, thread):
         return False
     if is_staff(actor):
         return True
-    name = getattr(actor, "display_name", "") or ""
-    return is_answer_verifier(actor) and bool(name) and name == thread.solution_verified_by_name
+    made_it = actor.id is not None and actor.id == thread.solution_verified_by_id
+    return made_it and is_answer_verifier(actor)

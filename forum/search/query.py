@@ -401,8 +401,8 @@ _FILTER_PARSERS = {
 _DATE_HINT = "Dates look like 2024-03-01, 01/03/2024, 2024-03 or 2024."
 _FILTER_HINTS = {
     "category": "Categories are named by the last part of their address, e.g. category:screening.",
-    "author": "Authors are named by username, e.g. author:asha_patel or @asha_patel.",
-    "by": "Authors are named by username, e.g. by:asha_patel or @asha_patel.",
+    "author": "Authors are named by username, e.g. author:asha.patel or @asha.patel.",
+    "by": "Authors are named by username, e.g. by:asha.patel or @asha.patel.",
     "tag": "Tags are named by their address, e.g. tag:two-week-wait.",
     "is": "Use is:solved, is:unsolved, is:verified or is:outdated.",
     "cites": "Name guidance by its code, e.g. cites:NG12, or a recommendation, cites:NG12-1.3.1.",

@@ -161,6 +161,7 @@ def upgrade():
                 "solution_verified_by_name", sa.String(length=80), server_default="", nullable=False
             )
         )
+        batch_op.add_column(sa.Column("solution_verified_by_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("solution_guidance_changed_at", sa.DateTime(), nullable=True))
         batch_op.create_index(
             "ix_threads_solution_guidance_changed", ["solution_guidance_changed_at"], unique=False
@@ -188,6 +189,7 @@ _ADDED_COLUMNS = {
     "threads": (
         "solution_guidance_changed_at",
         "solution_verified_by_name",
+        "solution_verified_by_id",
         "solution_verified_at",
         "solution_reviewed_by_name",
         "solution_reviewed_at",

@@ -19,10 +19,6 @@ from forum.queries.citations import CitedSource
 from forum.text import markup
 from forum.text.citations import CitationKey, CitationLink, citation_link
 
-#: Where a member finds the codes the register knows.
-REGISTER_PATH = "/guidelines"
-
-
 @dataclass(frozen=True)
 class Citing:
     """A text's citations: the links of those the register knows, the keys it does not

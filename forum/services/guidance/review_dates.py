@@ -10,6 +10,7 @@ from datetime import datetime
 
 from forum.models import Post, Thread, utcnow
 from forum.queries import site as site_reads
+from forum.services.guidance import verification
 
 
 def months_later(start: datetime, months: int) -> datetime:
@@ -27,10 +28,12 @@ def review_due(now: datetime | None = None) -> datetime:
 
 
 def solution_accepted(thread: Thread, post: Post) -> None:
-    """A new accepted answer starts its own review clock; it carries its own guidance flag."""
+    """A new accepted answer starts its own review clock; it carries its own guidance flag.
+    A withdrawn answer chosen again (by a moderator) is no longer withdrawn."""
+    post.answer_withdrawn_at, post.answer_withdrawn_reason = None, ""
     thread.solution_review_due = review_due()
     thread.solution_reviewed_at, thread.solution_reviewed_by_name = None, ""
-    thread.solution_verified_at, thread.solution_verified_by_name = None, ""
+    verification.clear(thread)
     thread.solution_guidance_changed_at = post.guidance_changed_at
 
 
@@ -38,5 +41,5 @@ def solution_cleared(thread: Thread) -> None:
     """No accepted answer, nothing to review."""
     thread.solution_review_due = None
     thread.solution_reviewed_at, thread.solution_reviewed_by_name = None, ""
-    thread.solution_verified_at, thread.solution_verified_by_name = None, ""
+    verification.clear(thread)
     thread.solution_guidance_changed_at = None

@@ -22,6 +22,7 @@ def verify_answer(actor: Actor, thread: Thread, post: Post) -> None:
         raise ServiceError(f"This answer is already checked by {by}.")
     thread.solution_verified_at = utcnow()
     thread.solution_verified_by_name = (getattr(actor, "display_name", "") or "")[:NAME_MAX]
+    thread.solution_verified_by_id = actor.id
     db.session.flush()
     audit.record(
         actor, "thread.verify_answer", target=thread,
@@ -34,7 +35,7 @@ def unverify_answer(actor: Actor, thread: Thread) -> None:
     """Take the check off the accepted answer (the reviewer who made it, or staff)."""
     require(can_unverify_answer(actor, thread))
     before = _state(thread)
-    _clear(thread)
+    clear(thread)
     db.session.flush()
     audit.record(actor, "thread.unverify_answer", target=thread, before=before)
 
@@ -43,13 +44,15 @@ def clear_after_edit(post: Post) -> None:
     """The accepted answer's text changed: the check was of the old text, so it goes."""
     thread = post.thread
     if thread.solution_post_id == post.id and thread.solution_verified_at is not None:
-        _clear(thread)
+        clear(thread)
 
 
 def _state(thread: Thread) -> dict[str, object]:
     return {"post_id": thread.solution_post_id, "by": thread.solution_verified_by_name}
 
 
-def _clear(thread: Thread) -> None:
+def clear(thread: Thread) -> None:
+    """No check: the answer changed, or is no longer the accepted one."""
     thread.solution_verified_at = None
     thread.solution_verified_by_name = ""
+    thread.solution_verified_by_id = None

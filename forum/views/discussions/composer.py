@@ -170,7 +170,7 @@ def flash_citation_note(unknown: Collection[CitationKey]) -> None:
     """After saving: the citations the register does not know, as the preview said (the post
     is saved; they show as typed)."""
     if note := cited.unknown_note(unknown):
-        link = Markup('; <a href="{}">see the register</a>.').format(cited.REGISTER_PATH)
+        link = Markup('; <a href="{}">see the register</a>.').format(url_for("guidelines.index"))
         flash(Markup("{}").format(note) + link, "info")
 
 
