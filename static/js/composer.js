@@ -24,6 +24,42 @@
 
   /* Editing the text ------------------------------------------------------------------- */
 
+  // The i-th option of a listbox: its name, then a detail; a click (that keeps the focus where
+  // it is) calls choose(i).
+  function listOption(list, i, nameText, detailText, choose) {
+    var item = document.createElement("li");
+    item.id = list.id + "-" + i;
+    item.className = "mention-list__option";
+    item.setAttribute("role", "option");
+    item.setAttribute("aria-selected", "false");
+    var name = document.createElement("span");
+    name.className = "mention-list__name";
+    name.textContent = nameText;
+    var detail = document.createElement("span");
+    detail.className = "mention-list__detail";
+    detail.textContent = detailText;
+    item.appendChild(name);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(detail);
+    item.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    item.addEventListener("click", function () { choose(i); });
+    return item;
+  }
+
+  // Mark the option at index (wrapping round) of a listbox as the active one for owner, the
+  // field whose aria-activedescendant points at it; return its index (active if none).
+  function highlightOption(list, owner, index, active) {
+    var options = list.querySelectorAll("[role=option]");
+    if (!options.length) { return active; }
+    var chosen = (index + options.length) % options.length;
+    Array.prototype.forEach.call(options, function (option, i) {
+      option.setAttribute("aria-selected", i === chosen ? "true" : "false");
+    });
+    owner.setAttribute("aria-activedescendant", options[chosen].id);
+    options[chosen].scrollIntoView({block: "nearest"});
+    return chosen;
+  }
+
   // Replace the characters from start to end with text, keeping the browser's undo history
   // where it can, then select [selectStart, selectEnd] (offsets from start).
   function replaceRange(textarea, start, end, text, selectStart, selectEnd) {
@@ -263,14 +299,7 @@
     }
 
     function highlight(index) {
-      var options = list.querySelectorAll("[role=option]");
-      if (!options.length) { return; }
-      active = (index + options.length) % options.length;
-      Array.prototype.forEach.call(options, function (option, i) {
-        option.setAttribute("aria-selected", i === active ? "true" : "false");
-      });
-      textarea.setAttribute("aria-activedescendant", options[active].id);
-      options[active].scrollIntoView({block: "nearest"});
+      active = highlightOption(list, textarea, index, active);
     }
 
     function choose(index) {
@@ -285,23 +314,8 @@
     }
 
     function option(choice, i) {
-      var item = document.createElement("li");
-      item.id = list.id + "-" + i;
-      item.className = "mention-list__option";
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", "false");
-      var name = document.createElement("span");
-      name.className = "mention-list__name";
-      name.textContent = choice.name;
-      var detail = document.createElement("span");
-      detail.className = "mention-list__detail";
-      detail.textContent = ["@" + choice.handle].concat(choice.details).join(" · ");
-      item.appendChild(name);
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(detail);
-      item.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      item.addEventListener("click", function () { choose(i); });
-      return item;
+      var detail = ["@" + choice.handle].concat(choice.details).join(" · ");
+      return listOption(list, i, choice.name, detail, choose);
     }
 
     function groupDetails(group) {
@@ -400,14 +414,7 @@
     }
 
     function highlight(index) {
-      var options = list.querySelectorAll("[role=option]");
-      if (!options.length) { return; }
-      active = (index + options.length) % options.length;
-      Array.prototype.forEach.call(options, function (option, i) {
-        option.setAttribute("aria-selected", i === active ? "true" : "false");
-      });
-      search.setAttribute("aria-activedescendant", options[active].id);
-      options[active].scrollIntoView({block: "nearest"});
+      active = highlightOption(list, search, index, active);
     }
 
     function choose(index) {
@@ -420,23 +427,8 @@
     }
 
     function option(choice, i) {
-      var item = document.createElement("li");
-      item.id = list.id + "-" + i;
-      item.className = "mention-list__option";
-      item.setAttribute("role", "option");
-      item.setAttribute("aria-selected", "false");
-      var name = document.createElement("span");
-      name.className = "mention-list__name";
-      name.textContent = choice.code + " " + choice.number + " (" + choice.version_label + ")";
-      var detail = document.createElement("span");
-      detail.className = "mention-list__detail";
-      detail.textContent = choice.title;
-      item.appendChild(name);
-      item.appendChild(document.createTextNode(" "));
-      item.appendChild(detail);
-      item.addEventListener("mousedown", function (event) { event.preventDefault(); });
-      item.addEventListener("click", function () { choose(i); });
-      return item;
+      var name = choice.code + " " + choice.number + " (" + choice.version_label + ")";
+      return listOption(list, i, name, choice.title, choose);
     }
 
     function show(data) {
