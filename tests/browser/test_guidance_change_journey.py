@@ -143,7 +143,9 @@ def test_a_cited_answer_is_flagged_when_guidance_changes_and_cleared_by_review(
 
         # "Still correct" clears it everywhere.
         staff.goto("/mod/answers-to-review")
-        staff.get_by_role("button", name=re.compile(rf"Still correct: {re.escape(QUESTION)}")).click()
+        staff.get_by_role(
+            "button", name=re.compile(rf"Still correct: {re.escape(QUESTION)}")
+        ).click()
         staff.goto("/mod/answers-to-review")
         expect(staff.locator("main")).not_to_contain_text(QUESTION)
         author.goto(thread_url)

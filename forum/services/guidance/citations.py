@@ -19,6 +19,7 @@ from forum.queries.citations import CitedSource
 from forum.text import markup
 from forum.text.citations import CitationKey, CitationLink, citation_link
 
+
 @dataclass(frozen=True)
 class Citing:
     """A text's citations: the links of those the register knows, the keys it does not
