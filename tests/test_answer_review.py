@@ -350,10 +350,12 @@ def test_a_withdrawn_answer_is_chosen_again_only_by_a_moderator(app):
     review.withdraw(make_moderator(), loaded(thread), "Superseded by the 2026 pathway.")
     db.session.commit()
     asker = db.session.get(User, thread.author_id)
+    post = _fresh(Post, answer.id)
     with pytest.raises(Forbidden):
-        solutions.accept_solution(asker, loaded(thread), _fresh(Post, answer.id))
+        solutions.accept_solution(asker, loaded(thread), post)
     db.session.rollback()
-    solutions.accept_solution(make_moderator(), loaded(thread), _fresh(Post, answer.id))
+    moderator, post = make_moderator(), _fresh(Post, answer.id)
+    solutions.accept_solution(moderator, loaded(thread), post)
     db.session.commit()
     answer = _fresh(Post, answer.id)
     assert _fresh(Thread, thread.id).solution_post_id == answer.id
