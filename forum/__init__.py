@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, request
 
+from forum.api import routes as api_routes
 from forum.cli import commands as cli
 from forum.database import configure_engine, write_intent
 from forum.errors import register_error_handlers
@@ -81,3 +82,4 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.register_blueprint(api_routes.bp)

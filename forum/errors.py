@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, redirect, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -51,8 +51,29 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > 0
 
 
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(code: int, detail: str, **extra: object) -> Response:
+    """An RFC 9457 problem document: the API's one error shape."""
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(code, "Error"), "status": code}
+    body.update(detail=detail, **extra)
+    response = jsonify(body)
+    response.status_code = code
+    response.mimetype = "application/problem+json"
+    return response
+
+
 def _render(error: HTTPException) -> tuple[Response | str, int]:
     code = error.code or 500
+    if is_api_request():
+        response = problem(code, error.description or error.name)
+        if code == 405 and isinstance(getattr(error, "valid_methods", None), list | tuple):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, code
     if wants_json():
         return {"error": {"code": code, "name": error.name, "message": error.description}}, code
     template = f"errors/{code}.html" if code in (403, 404, 413, 429) else "errors/generic.html"
@@ -109,6 +130,8 @@ def register_error_handlers(app: Flask) -> None:
     def add_retry_after(response: Response) -> Response:
         if response.status_code == 503:
             response.headers.setdefault("Retry-After", "5")
+        if response.status_code == 429:
+            response.headers.setdefault("Retry-After", "60")
         return response
 
 

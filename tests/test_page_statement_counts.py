@@ -289,6 +289,13 @@ PAGES: dict[str, Visit] = {
     "admin_guidelines.new_version": Visit("/admin/guidelines/{guideline}/versions/new", MODERATOR),
     "guidelines.index": Visit("/guidelines", MEMBER),
     "guidelines.show": Visit("/guidelines/{guideline}", MEMBER),
+    # Personal access tokens and the JSON API (visited with the browser's session)
+    "account.tokens": Visit("/account/tokens", MEMBER, fixed=True),
+    "api.openapi": Visit("/api/v1/openapi.json", ANONYMOUS, fixed=True),
+    "api.reference": Visit("/api/docs", ANONYMOUS, fixed=True),
+    "api.me": Visit("/api/v1/me", MEMBER, fixed=True),
+    "api.user": Visit("/api/v1/users/{author}", MEMBER, fixed=True),
+    "api.notifications": Visit("/api/v1/notifications", MEMBER),
 }
 # fmt: on
 

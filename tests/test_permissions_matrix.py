@@ -405,6 +405,8 @@ ROUTES = [
     R("report a post", "POST", "/p/{post}/report", MEMBERS, {"reason": "spam"}),
     R("report a staff-only post", "GET", "/p/{staff_post}/report", STAFF_CONTENT),
     R("moderation messages", "GET", "/account/moderation", MEMBERS),
+    # Personal access tokens for the API (the API's own matrix: tests/test_api_permissions.py)
+    R("API tokens", "GET", "/account/tokens", MEMBERS),
     # The composer's "Cite guidance" lookup: members who may post
     R("guidance to cite", "GET", "/citations?q=NG12", expect(member=OK, other=OK, category=OK,
       silenced=403)),

@@ -1,15 +1,20 @@
 """The member's own account: profile, email, two-factor sign-in, pledge, deletion."""
 
+from __future__ import annotations
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.forms.confidentiality import ConfidentialityFields
 from forum.forms.fields import NoControlCharacters, strip_whitespace
@@ -138,3 +143,49 @@ class PublishPledgeForm(FlaskForm):
         validators=[DataRequired("Write the pledge."), Length(max=10_000), NoControlCharacters()],
         description="Publishing makes a new version: every member accepts it again.",
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+SCOPE_LABELS = {"read": "Read", "write": "Write", "moderate": "Moderate (staff)"}
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal access token: the view fills the scopes the member may choose."""
+
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the token a name."), Length(max=80), NoControlCharacters()],
+        filters=[strip_whitespace],
+        description="What it is for, such as “Practice dashboard”.",
+    )
+    scopes = MultiCheckboxField(
+        "Scopes",
+        validators=[DataRequired("Choose at least one scope.")],
+        description="Read: see what you can see. Write: post, edit, mark. Moderate: the queue.",
+    )
+    expires_in = SelectField(
+        "Expires",
+        choices=[
+            SelectChoice("7", "In 7 days"),
+            SelectChoice("30", "In 30 days"),
+            SelectChoice("90", "In 90 days"),
+            SelectChoice("365", "In a year"),
+            SelectChoice("never", "Never"),
+        ],
+        default="30",
+    )
+
+    @classmethod
+    def offering(cls, scopes: tuple[str, ...]) -> ApiTokenForm:
+        """The form with the scopes this member may choose (moderate: staff only)."""
+        form = cls()
+        form.scopes.choices = [SelectChoice(s, SCOPE_LABELS[s]) for s in scopes]
+        return form
+
+    def expires_in_days(self) -> int | None:
+        value = self.expires_in.data
+        return None if value == "never" else int(value)

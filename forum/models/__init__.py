@@ -51,13 +51,14 @@ from forum.models.operations import BackupRecord, WorkerHeartbeat
 from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.post import BASIS_NAMES, AnswerBasis, Post, PostRevision
 from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
-from forum.models.security import PledgeAcceptance, PledgeVersion, RecoveryCode
+from forum.models.security import ApiToken, PledgeAcceptance, PledgeVersion, RecoveryCode
 from forum.models.site import SitePageVersion, SiteSettings
 from forum.models.tag import Tag, ThreadTag
 from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
 
 __all__ = [
+    "ApiToken",
     "BASIS_NAMES",
     "CHANGING_STATUSES",
     "AnswerBasis",

@@ -44,3 +44,31 @@ class PledgeAcceptance(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     version: Mapped[int]
     accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A personal access token for the JSON API (forum/services/membership/api_tokens.py).
+
+    Only a SHA-256 of the secret is kept: the secret is random (32 bytes), so a slow hash adds
+    nothing, and the member sees it once, when it is made.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    #: SHA-256 hex of the whole secret, prefix included.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the secret, so the member can tell tokens apart.
+    hint: Mapped[str] = mapped_column(String(16), default="")
+    #: Space-separated: ``read``, ``write``, ``moderate``.
+    scopes: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

@@ -29,6 +29,8 @@ ACTION_NAMES: dict[str, str] = {
     "2fa.disable": "Turned off two-factor sign-in",
     "2fa.recovery_codes_replaced": "Made new two-factor recovery codes",
     "2fa.reset_by_staff": "Reset a member’s two-factor sign-in",
+    "token.create": "Made a personal access token for the API",
+    "token.revoke": "Revoked a personal access token",
     # A member's own account
     "account.email_change_requested": "Asked to change their email address",
     "account.email_changed": "Confirmed a new email address",

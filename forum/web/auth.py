@@ -6,10 +6,11 @@ from flask import Flask, Response, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
-from forum.errors import wants_json
+from forum.errors import is_api_request, problem, wants_json
 from forum.extensions import db, login_manager
 from forum.models import User
 from forum.policy import AnonymousActor
+from forum.web.bearer import load_bearer_token
 from forum.web.gates import register_gates
 
 #: Endpoints anyone may reach without signing in.
@@ -34,6 +35,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.about",
         "pages.terms",
         "pages.privacy",
+        # The API's description and its reference page (no forum content in either).
+        "api.openapi",
+        "api.reference",
     }
 )
 
@@ -60,6 +64,10 @@ def signed_in_member() -> User:
 
 
 def unauthorized() -> Response | tuple[dict, int]:
+    if is_api_request():
+        response = problem(401, "Send a personal access token: Authorization: Bearer <token>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="forum"'
+        return response
     if wants_json():
         return {"error": {"code": 401, "message": "Sign in to continue."}}, 401
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -80,5 +88,6 @@ def register_auth(app: Flask) -> None:
     login_manager.unauthorized_handler(unauthorized)
     login_manager.anonymous_user = AnonymousActor
     login_manager.session_protection = "basic"
+    app.before_request(load_bearer_token)
     app.before_request(require_sign_in)
     register_gates(app)

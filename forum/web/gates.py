@@ -16,10 +16,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from forum import policy
-from forum.errors import wants_json
+from forum.errors import is_api_request, problem, wants_json
 from forum.services.membership import pledge
 
-STAFF_PREFIXES = ("/mod/", "/admin/")
+STAFF_PREFIXES = ("/mod/", "/admin/", "/api/v1/mod/")
 #: Blueprints a member may use before accepting the pledge.
 PLEDGE_FREE_BLUEPRINTS = {"account", "two_factor", "passwords", "join", "pages"}
 PLEDGE_FREE_ENDPOINTS = {
@@ -51,6 +51,8 @@ def require_staff_two_factor() -> Response | tuple[dict, int] | None:
     if not current_app.config["STAFF_2FA_REQUIRED"]:
         return None
     message = "Set up two-factor sign-in before using staff pages."
+    if is_api_request():
+        return problem(403, message)
     if wants_json():
         return {"error": {"code": 403, "message": message}}, 403
     return redirect(url_for("two_factor.setup", next=request.full_path.rstrip("?")))
@@ -83,8 +85,10 @@ def require_pledge() -> Response | tuple[dict, int] | None:
         return None
     if not needs_pledge(current_user):
         return None
+    message = "Accept the confidentiality pledge first (open the forum in a browser)."
+    if is_api_request():
+        return problem(403, message)
     if wants_json():
-        message = "Accept the confidentiality pledge first (open the forum in a browser)."
         return {"error": {"code": 403, "message": message}}, 403
     return redirect(url_for("account.pledge", next=request.full_path.rstrip("?")))
 

@@ -14,6 +14,7 @@ from forum.models import Group, Role, User, utcnow
 from forum.policy import Actor, is_admin, require
 from forum.services import audit
 from forum.services.mail import queue_email
+from forum.services.membership import api_tokens
 from forum.services.membership.handles import is_reserved
 from forum.services.membership.passwords import hash_password, needs_rehash, verify_password
 from forum.services.membership.tokens import (
@@ -149,6 +150,7 @@ def end_all_sessions(actor: Actor, user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(user, ["session_version"])
+    api_tokens.revoke_all(user)
     audit.record(actor, "auth.sign_out_everywhere", target=user)
 
 

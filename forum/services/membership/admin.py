@@ -12,7 +12,7 @@ from forum.models import Post, Role, Thread, User, utcnow
 from forum.policy import Actor, can_manage_member, require
 from forum.services import audit
 from forum.services.discussions import posting as discussions
-from forum.services.membership import data, leaving
+from forum.services.membership import api_tokens, data, leaving
 
 
 def change_role(actor: Actor, user: User, role: str) -> None:
@@ -36,6 +36,7 @@ def deactivate_member(actor: Actor, user: User, *, reason: str = "") -> None:
         return
     user.deactivated_at = utcnow()
     user.session_version += 1
+    api_tokens.revoke_all(user)
     audit.record(actor, "member.deactivate", target=user, reason=reason)
     db.session.flush()
 

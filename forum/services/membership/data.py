@@ -31,7 +31,7 @@ from forum.models import (
 from forum.policy import Actor, can_manage_own_account, require
 from forum.services import audit
 from forum.services.groups import members as group_members
-from forum.services.membership import leaving
+from forum.services.membership import api_tokens, leaving
 from forum.services.membership.passwords import verify_password
 from forum.text.former_members import FORMER_MEMBER, former_address
 
@@ -195,6 +195,7 @@ def anonymise(user: User) -> None:
     user.password_hash = user.totp_secret = user.totp_enabled_at = None
     user.anonymised_at = user.deactivated_at = now
     user.session_version += 1
+    api_tokens.revoke_all(user)
     db.session.flush()
 
 

@@ -30,6 +30,7 @@ from forum.policy import (
     require,
 )
 from forum.services import audit
+from forum.services.membership import api_tokens
 from forum.services.moderation.messages import MessageKind, tell_member
 from forum.services.moderation.posts import check_reason
 
@@ -70,6 +71,7 @@ def _end_sessions(user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(user, ["session_version"])
+    api_tokens.revoke_all(user)
 
 
 def _future(until: datetime | None, field: str = "until") -> datetime:

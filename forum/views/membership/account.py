@@ -8,10 +8,17 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.forms.account import ChangeEmailForm, DeleteAccountForm, PledgeForm, ProfileForm
+from forum.forms.account import (
+    ApiTokenForm,
+    ChangeEmailForm,
+    DeleteAccountForm,
+    PledgeForm,
+    ProfileForm,
+)
+from forum.models import utcnow
+from forum.services.membership import api_tokens, profiles
 from forum.services.membership import data as member_data
 from forum.services.membership import pledge as pledges
-from forum.services.membership import profiles
 from forum.services.membership.tokens import TokenInvalid
 from forum.views.submission import save
 from forum.web.auth import signed_in_member
@@ -142,3 +149,52 @@ def delete() -> BaseResponse | tuple[str, int]:
         flash("Your account has been deleted. Your posts now show as a former member's.")
         return redirect(url_for("auth.login"))
     return render_template("membership/account/data.html", delete_form=form), 422
+
+
+# Personal access tokens for the JSON API ------------------------------------------------------
+
+
+def _tokens_page(form: ApiTokenForm, status: int = 200, new_secret: str | None = None):
+    member = signed_in_member()
+    return render_template(
+        "membership/account/tokens.html",
+        form=form,
+        tokens=api_tokens.tokens_of(member),
+        now=utcnow(),
+        new_secret=new_secret,
+    ), status
+
+
+def _token_form() -> ApiTokenForm:
+    return ApiTokenForm.offering(api_tokens.allowed_scopes(current_user))
+
+
+@bp.get("/account/tokens")
+def tokens() -> tuple[str, int]:
+    return _tokens_page(_token_form())
+
+
+@bp.post("/account/tokens")
+def create_token() -> tuple[str, int]:
+    form = _token_form()
+    made = save(
+        form,
+        lambda: api_tokens.create_token(
+            current_user,
+            signed_in_member(),
+            name=form.name.data,
+            scopes=list(form.scopes.data or []),
+            expires_in_days=form.expires_in_days(),
+        ),
+    )
+    if made:
+        # Shown once, in this response only: never flashed (a flash sits in the session cookie).
+        return _tokens_page(_token_form(), 200, new_secret=made.result.secret)
+    return _tokens_page(form, 422)
+
+
+@bp.post("/account/tokens/<id:token_id>/revoke")
+def revoke_token(token_id: int) -> BaseResponse:
+    if save(None, lambda: api_tokens.revoke_token(current_user, signed_in_member(), token_id)):
+        flash("The token is revoked: it stops working at once.", "success")
+    return redirect(url_for("account.tokens"))
