@@ -23,6 +23,8 @@ from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
 from forum.errors import ServiceError, problem
 from forum.extensions import csrf, db
+from forum.services.confidentiality.guard import ConfidentialityError
+from forum.services.discussions.posting import EditConflict
 from forum.web.bearer import has_scope, request_token
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -166,6 +168,30 @@ def run(action: Callable[[], T]) -> T | Response:
     return result
 
 
+def run_guarded(action: Callable[[frozenset[str]], T], confirm: list[str]) -> T | Response:
+    """Run a write the confidentiality guard checks, with the pages' confirm flow made explicit.
+
+    The action runs with nothing confirmed. When the guard asks for confirmation and ``confirm``
+    names every kind it found to confirm (and nothing is blocked), the action runs again with
+    those findings confirmed, exactly as ticking the page's box after seeing them does. The
+    action loads what it acts on itself: a refusal rolls the session back.
+    """
+    try:
+        result = action(frozenset())
+    except ConfidentialityError as refusal:
+        db.session.rollback()
+        verdict, wanted = refusal.pii_review, set(confirm)
+        if verdict.blocked or any(s.kind not in wanted for s in verdict.unconfirmed):
+            return refused(refusal)
+        fingerprints = frozenset(s.fingerprint for s in verdict.to_confirm if s.kind in wanted)
+        return run(lambda: action(fingerprints))
+    except ServiceError as refusal:
+        db.session.rollback()
+        return refused(refusal)
+    db.session.commit()
+    return result
+
+
 def refused(refusal: ServiceError) -> Response:
     """A refusal as 422; the confidentiality guard's findings by kind and place, never text."""
     extra: dict[str, Any] = {}
@@ -174,7 +200,7 @@ def refused(refusal: ServiceError) -> Response:
     review = getattr(refusal, "pii_review", None)
     if review is not None:
         extra["findings"] = findings_of(review)
-    return problem(422, refusal.message, **extra)
+    return problem(409 if isinstance(refusal, EditConflict) else 422, refusal.message, **extra)
 
 
 def findings_of(verdict: Any) -> list[dict[str, Any]]:

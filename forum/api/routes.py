@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from forum.api import members, notifications, reference
+from forum.api import discussions, members, moderation, notifications, reference, search
 from forum.api.core import bp
 
-MODULES = (members, notifications, reference)
+MODULES = (members, discussions, search, notifications, moderation, reference)
 
 __all__ = ["MODULES", "bp"]
