@@ -296,6 +296,15 @@ PAGES: dict[str, Visit] = {
     "api.me": Visit("/api/v1/me", MEMBER, fixed=True),
     "api.user": Visit("/api/v1/users/{author}", MEMBER, fixed=True),
     "api.notifications": Visit("/api/v1/notifications", MEMBER),
+    "api.categories": Visit("/api/v1/categories", MEMBER),
+    "api.threads": Visit("/api/v1/threads", MEMBER),
+    "api.threads[unanswered]": Visit("/api/v1/threads?list=unanswered", MEMBER),
+    "api.threads[category]": Visit("/api/v1/threads?category={category}", MEMBER),
+    "api.threads[tag]": Visit("/api/v1/threads?tag={tag}", MEMBER),
+    "api.thread": Visit("/api/v1/threads/{thread}?limit=100", MEMBER),
+    "api.post": Visit("/api/v1/posts/{post}", MEMBER, fixed=True),
+    "api.search_posts": Visit("/api/v1/search?q=sarcoma&limit=100", MEMBER),
+    "api.queue": Visit("/api/v1/mod/queue?limit=100", MODERATOR),
 }
 # fmt: on
 

@@ -1,7 +1,7 @@
 """What every API endpoint shares: the blueprint, scopes, CSRF, errors, cursors, ETags.
 
-- A GET needs the ``read`` scope, any other method ``write``, and ``/api/v1/mod/`` also
-  ``moderate``. A browser session has every scope; the policy decides what its member may do.
+- A GET needs the ``read`` scope, any other method ``write``; the review queue
+  (``/api/v1/mod/``) needs ``moderate``, reading or deciding. A browser session has every scope; the policy decides what its member may do.
 - A session's writes need the CSRF token in the ``X-CSRFToken`` header, like the pages' own
   JSON endpoints; a bearer token needs none (a browser never sends the header by itself).
 - Every error is RFC 9457 ``application/problem+json`` (forum/errors.py ``problem``).
@@ -45,11 +45,12 @@ def check_scope_and_csrf() -> Response | None:
     """Scopes first (a token without ``write`` cannot write), then CSRF for sessions."""
     if request.endpoint in PUBLIC:
         return None
-    needed = "read" if request.method in SAFE_METHODS else "write"
+    if request.path.startswith("/api/v1/mod/"):
+        needed = "moderate"
+    else:
+        needed = "read" if request.method in SAFE_METHODS else "write"
     if not has_scope(needed):
         return _insufficient(needed)
-    if request.path.startswith("/api/v1/mod/") and not has_scope("moderate"):
-        return _insufficient("moderate")
     if request.method not in SAFE_METHODS and request_token() is None:
         if current_app.config["WTF_CSRF_ENABLED"]:
             csrf.protect()

@@ -24,7 +24,13 @@ def _staff_only() -> None:
 
 
 @bp.get("/v1/mod/queue")
-@operation("The review queue, oldest first", "moderation", response=schemas.QueueList, query=PAGED)
+@operation(
+    "The review queue, oldest first",
+    "moderation",
+    response=schemas.QueueList,
+    query=PAGED,
+    scope="moderate",
+)
 def queue() -> Response:
     number, limit = cursor_page()
     entries, total = moderation_queue.queue_page(current_user, Filters(), number, limit)
@@ -48,6 +54,7 @@ def queue() -> Response:
     "moderation",
     body=schemas.Decision,
     status=204,
+    scope="moderate",
 )
 def decide(item_id: int) -> Response:
     item = moderation_reads.get_item_or_404(item_id, current_user)
