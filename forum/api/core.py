@@ -1,7 +1,8 @@
 """What every API endpoint shares: the blueprint, scopes, CSRF, errors, cursors, ETags.
 
 - A GET needs the ``read`` scope, any other method ``write``; the review queue
-  (``/api/v1/mod/``) needs ``moderate``, reading or deciding. A browser session has every scope; the policy decides what its member may do.
+  (``/api/v1/mod/``) needs ``moderate``, reading or deciding. A browser session has every
+  scope; the policy decides what its member may do.
 - A session's writes need the CSRF token in the ``X-CSRFToken`` header, like the pages' own
   JSON endpoints; a bearer token needs none (a browser never sends the header by itself).
 - Every error is RFC 9457 ``application/problem+json`` (forum/errors.py ``problem``).
