@@ -4,9 +4,12 @@ built through them, and forum/api/spec.py publishes their JSON Schema in the doc
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+#: A row's id as the database holds it.
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Shape(BaseModel):
@@ -105,7 +108,7 @@ class NotificationList(Page):
 class MarkRead(Shape):
     """Name the notifications to mark read, or send ``all``."""
 
-    ids: list[int] = Field(default_factory=list, max_length=100)
+    ids: list[RowId] = Field(default_factory=list, max_length=100)
     all: bool = False
 
 
@@ -198,7 +201,7 @@ class SearchResultsOut(Page):
     notices: list[str]
 
 
-ConfirmKinds = list[str]
+ConfirmKinds = list[Annotated[str, Field(max_length=40)]]
 
 
 class NewThread(Shape):
@@ -209,7 +212,7 @@ class NewThread(Shape):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=50_000)
     kind: str = Field(default="question", pattern="^(question|discussion)$")
-    tag_ids: list[int] = Field(default_factory=list, max_length=5)
+    tag_ids: list[RowId] = Field(default_factory=list, max_length=5)
     client_token: str | None = Field(default=None, max_length=64)
     confirm: ConfirmKinds = Field(default_factory=list, max_length=20)
 

@@ -172,7 +172,7 @@ def _operation(
     responses: dict[str, Any] = {str(declared.status): success}
     if method in SAFE:
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)."}
-    codes = {400, 401, 403, 429, *declared.errors}
+    codes = {400, 401, 403, 404, 429, *declared.errors}
     if parameters:
         codes.add(404)
     if method not in SAFE:
