@@ -3,12 +3,22 @@ cursors, ETags, and its OpenAPI document."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openapi_spec_validator import validate
 
 from forum.extensions import db
 from forum.services.membership import api_tokens
-from tests.factories import make_category, make_moderator, make_reply, make_thread, make_user
+from tests.conftest import build_app
+from tests.factories import (
+    make_category,
+    make_moderator,
+    make_reply,
+    make_thread,
+    make_user,
+    sign_in,
+)
 
 
 def bearer(user, *scopes: str) -> dict[str, str]:
@@ -154,3 +164,30 @@ def test_search_and_the_queue(client):
     queue = client.get("/api/v1/mod/queue", headers=bearer(moderator, "read", "moderate"))
     assert queue.status_code == 200
     assert client.get("/api/v1/mod/queue", headers=bearer(member)).status_code == 403
+
+
+def test_the_pages_rate_limits_apply_as_429_problems_with_retry_after(app, database_url):
+    member = make_user()
+    headers = bearer(member, "read")
+    limited = build_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_SEARCH="2 per minute")
+    client = limited.test_client()
+    responses = [client.get("/api/v1/search?q=sarcoma", headers=headers) for _ in range(3)]
+    with limited.app_context():
+        db.engine.dispose()
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert responses[2].mimetype == "application/problem+json"
+    assert int(responses[2].headers["Retry-After"]) > 0
+
+
+def test_a_session_write_with_the_csrf_header_is_accepted(app, client, monkeypatch):
+    member = make_user()
+    sign_in(client, member)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get("/account/tokens").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    response = client.post(
+        "/api/v1/notifications/read", json={"all": True}, headers={"X-CSRFToken": token.group(1)}
+    )
+    assert response.status_code == 204
