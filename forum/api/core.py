@@ -17,16 +17,18 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
 
+from forum.database import write_intent
 from forum.errors import ServiceError, problem
 from forum.extensions import csrf, db
 from forum.services.confidentiality.guard import ConfidentialityError
 from forum.services.discussions.posting import EditConflict
-from forum.web.bearer import has_scope, request_token
+from forum.services.membership import api_tokens
+from forum.web.bearer import has_scope, request_token, token_use_due
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -68,18 +70,22 @@ def _insufficient(scope: str) -> Response:
 
 @bp.after_request
 def finish(response: Response) -> Response:
-    """Commit what the request did (a token's last use included); nothing is cached by others."""
-    if g.get("api_token_used") and request.method in SAFE_METHODS:
-        _commit_quietly()
+    """Note the token's use after the request's own work; nothing is cached by others."""
+    if (token_id := token_use_due()) is not None:
+        _note_token_use(token_id)
     response.headers.setdefault("Cache-Control", "private, no-cache")
     response.vary.add("Authorization")
     response.vary.add("Cookie")
     return response
 
 
-def _commit_quietly() -> None:
-    """A read's one write (the token's last use) must never fail the read."""
+def _note_token_use(token_id: int) -> None:
+    """A short write transaction of its own (SQLite begins it IMMEDIATE, so it waits its turn
+    rather than fail), after the request's transaction has ended; never fails the request."""
+    db.session.rollback()  # a refused write has left nothing; a read or a committed write ends
+    write_intent.set(True)
     try:
+        api_tokens.note_use(token_id)
         db.session.commit()
     except OperationalError:
         db.session.rollback()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Response, g, request
 
 from forum.errors import is_api_request, problem
-from forum.extensions import db
 from forum.models import ApiToken
 from forum.services.membership import api_tokens
 
@@ -39,9 +38,15 @@ def load_bearer_token() -> Response | None:
         response.headers["WWW-Authenticate"] = 'Bearer realm="forum", error="invalid_token"'
         return response
     g._login_user, g.api_token = found
-    #: The token's last use was noted: the API's edge commits it, even after a read.
-    g.api_token_used = found[1] in db.session.dirty
     return None
+
+
+def token_use_due() -> int | None:
+    """The id of this request's token when its last use should be written, else ``None``."""
+    token = request_token()
+    if token is None or not api_tokens.use_is_due(token):
+        return None
+    return token.id
 
 
 def request_token() -> ApiToken | None:

@@ -131,16 +131,29 @@ def revoke_all(user: User) -> None:
 
 def authenticate(secret: str) -> tuple[User, ApiToken] | None:
     """The member and token for a bearer secret, or ``None`` when it is unknown, revoked,
-    expired, or its member can no longer sign in. Notes the last use (at most every 5 min)."""
+    expired, or its member can no longer sign in. Changes nothing (see ``note_use``)."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
     row = db.session.execute(_BY_HASH, {"token_hash": hash_secret(secret)}).first()
     if row is None:
         return None
     token, user = row
-    now = utcnow()
-    if not is_live(token, now) or not user.is_active:
+    if not is_live(token) or not user.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_GRANULARITY:
-        token.last_used_at = now
     return user, token
+
+
+def use_is_due(token: ApiToken) -> bool:
+    """Whether the token's last use should be written (at most every 5 minutes)."""
+    last = token.last_used_at
+    return last is None or utcnow() - last >= LAST_USE_GRANULARITY
+
+
+def note_use(token_id: int) -> None:
+    """Write the token's last use: one UPDATE, run by the edge after the request's work."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .values(last_used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
