@@ -34,6 +34,9 @@ PLEDGE_FREE_ENDPOINTS = {
     # Unsubscribing from email works for anyone holding the link.
     "notification_settings.unsubscribe",
     "notification_settings.unsubscribe_now",
+    # The API's description and reference page hold no forum content.
+    "api.openapi",
+    "api.reference",
 }
 PLEDGE_CACHE_SECONDS = 30
 
