@@ -34,6 +34,10 @@ PLEDGE_FREE_ENDPOINTS = {
     # Unsubscribing from email works for anyone holding the link.
     "notification_settings.unsubscribe",
     "notification_settings.unsubscribe_now",
+    # Feeds check the pledge of the member their address belongs to, not the visitor's.
+    "feeds.latest",
+    "feeds.category",
+    "feeds.tag",
 }
 PLEDGE_CACHE_SECONDS = 30
 
