@@ -236,12 +236,14 @@ def test_the_member_makes_and_withdraws_addresses_on_their_page(client):
     text = made.get_data(as_text=True)
     secret = re.search(r"/feeds/([\w-]+)/latest\.atom", text).group(1)
     assert f"/feeds/{secret}/c/{category.slug}.atom" in text
+    db.session.commit()  # see what the request committed
     stored = db.session.scalar(select(FeedToken.token_hash).where(FeedToken.user_id == member.id))
     assert secret not in stored  # only its hash is kept
     assert client.get(f"/feeds/{secret}/latest.atom").status_code == 200
     assert "You made your feed addresses on" in client.get("/account/feeds").get_data(as_text=True)
     assert client.post("/account/feeds/withdraw").status_code == 302
     assert client.get(f"/feeds/{secret}/latest.atom").status_code == 404
+    db.session.commit()
     actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.actor_id == member.id))
     assert {"feeds.new_address", "feeds.withdraw_address"} <= set(actions)
 
