@@ -27,6 +27,7 @@ from tests.factories import (
     make_thread,
     make_user,
     opening_post,
+    publish_pledge,
     restrict_category,
     sign_in,
 )
@@ -176,6 +177,25 @@ def test_the_address_stops_when_the_member_is_suspended_banned_or_gone(client, s
         moderation_members.lift_sanction(admin, db.session.get(User, member.id), "suspension")
         db.session.commit()
         assert client.get(f"/feeds/{secret}/latest.atom").status_code == 404
+
+
+def test_the_address_waits_for_the_member_to_accept_a_new_pledge(client):
+    from forum.services.membership import pledge
+
+    member = make_user()
+    secret = _address(member)
+    version = publish_pledge("Version two: I will never identify a patient.")
+    assert client.get(f"/feeds/{secret}/latest.atom").status_code == 404
+    pledge.accept_pledge(member, db.session.get(User, member.id), version)
+    db.session.commit()
+    assert client.get(f"/feeds/{secret}/latest.atom").status_code == 200
+
+
+def test_the_access_log_never_keeps_a_feed_secret():
+    from forum.web.serving import loggable_path
+
+    assert loggable_path("/feeds/s3cr3t-_x/c/referrals.atom") == "/feeds/[secret]/c/referrals.atom"
+    assert loggable_path("/c/referrals") == "/c/referrals"
 
 
 def test_an_unchanged_feed_answers_304(client):
