@@ -198,6 +198,18 @@ def test_the_access_log_never_keeps_a_feed_secret():
     assert loggable_path("/c/referrals") == "/c/referrals"
 
 
+def test_feeds_are_rate_limited(app, database_url):
+    from tests.conftest import build_app
+
+    secret = _address(make_user())
+    limited = build_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_FEEDS="2 per minute")
+    client = limited.test_client()
+    statuses = [client.get(f"/feeds/{secret}/latest.atom").status_code for _ in range(3)]
+    with limited.app_context():
+        db.engine.dispose()
+    assert statuses == [200, 200, 429]
+
+
 def test_an_unchanged_feed_answers_304(client):
     member = make_user()
     make_thread(title="Anything")
