@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -26,7 +27,7 @@ from forum.links import external_url
 from forum.models import Category, User
 from forum.queries import feeds as feed_queries
 from forum.queries import listings
-from forum.queries.listings import FeedRow
+from forum.queries.listings import EPOCH, FeedRow
 from forum.services.membership import feeds as feed_addresses
 from forum.text import markup
 from forum.web.auth import signed_in_member
@@ -88,33 +89,47 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _entry(row: FeedRow) -> dict[str, object]:
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    link: str
+    title: str
+    #: Empty in a sensitive category: the title only (a name beside it says too much).
+    author: str
+    published: datetime
+    updated: datetime
+    #: Plain text; empty in a sensitive category, or when the opening post is not public.
+    summary: str
+    category: str
+
+
+def _entry(row: FeedRow) -> FeedEntry:
     thread, opening = row.thread, row.opening
     sensitive = thread.category.is_sensitive
     summary = ""
     if opening is not None and not sensitive:
         summary = markup.excerpt(opening.body_html, SUMMARY_LENGTH)
-    return {
-        "id": external_url("threads.show", thread_id=thread.id),
-        "link": external_url("threads.show", thread_id=thread.id, slug=thread.slug),
-        "title": _xml(thread.title),
-        # Sensitive: the title only (the author's name says too much beside it).
-        "author": "" if sensitive else _xml(thread.author_name),
-        "published": thread.created_at,
-        "updated": thread.last_post_at,
-        "summary": _xml(summary),
-        "category": _xml(thread.category.name),
-    }
+    return FeedEntry(
+        id=external_url("threads.show", thread_id=thread.id),
+        link=external_url("threads.show", thread_id=thread.id, slug=thread.slug),
+        title=_xml(thread.title),
+        author="" if sensitive else _xml(thread.author_name),
+        published=thread.created_at,
+        updated=thread.last_post_at,
+        summary=_xml(summary),
+        category=_xml(thread.category.name),
+    )
 
 
 def _atom(rows: list[FeedRow], title: str, alternate: str) -> Response:
     entries = [_entry(row) for row in rows]
-    updated = max((e["updated"] for e in entries), default=datetime(2026, 1, 1))
+    updated = max((e.updated for e in entries), default=EPOCH)
     body = render_template(
         "notifications/feeds/feed.atom.xml",
         title=_xml(title),
         alternate=alternate,
-        self_url=request.base_url,
+        # From the configured site address, like every link in the feed, never the Host.
+        self_url=external_url(request.endpoint or "", **(request.view_args or {})),
         updated=updated,
         entries=entries,
     )
