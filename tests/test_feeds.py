@@ -76,8 +76,8 @@ def test_a_category_and_a_tag_feed_list_only_their_threads(client):
     make_thread(home, title="Untagged thread")
     make_thread(other, title="Elsewhere")
     tag = make_tag("NG12")
-    thread_tags.set_thread_tags(tagged.author_id and db.session.get(User, tagged.author_id),
-                                db.session.get(Thread, tagged.id), [tag.id])  # fmt: skip
+    author = db.session.get(User, tagged.author_id)
+    thread_tags.set_thread_tags(author, db.session.get(Thread, tagged.id), [tag.id])
     db.session.commit()
     secret = _address(member)
     in_category = _entries(_feed(client, f"/feeds/{secret}/c/{home.slug}.atom"))
@@ -89,13 +89,25 @@ def test_a_category_and_a_tag_feed_list_only_their_threads(client):
     assert client.get(f"/feeds/{secret}/tags/no-such-tag.atom").status_code == 404
 
 
+def test_a_category_feed_at_its_old_address_moves_with_it(client):
+    from forum.models import CategorySlug
+
+    category = make_category("Referrals")
+    db.session.add(CategorySlug(slug="old-referrals", category_id=category.id))
+    db.session.commit()
+    secret = _address(make_user())
+    response = client.get(f"/feeds/{secret}/c/old-referrals.atom")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/feeds/{secret}/c/{category.slug}.atom"
+
+
 def test_a_feed_shows_what_its_member_may_see_and_never_hidden_threads(client):
     member, staff = make_user(), make_moderator()
     home = make_category("Referrals")
     make_thread(make_category("Staff room", staff_only=True), title="Staff only")
     group = make_group(members=(make_user(),))
     reviews = restrict_category(make_category("Reviews"), read=(group,), post=(group,))
-    make_thread(reviews, author=group_member(group), title="For the group")
+    make_thread(reviews, author=_group_member(group), title="For the group")
     hidden = make_thread(home, title="Hidden thread")
     moderation_posts.hide_post(SYSTEM, _opening(hidden), reason="Identifies a patient.")
     make_thread(home, title="Public thread")
@@ -111,7 +123,7 @@ def test_a_feed_shows_what_its_member_may_see_and_never_hidden_threads(client):
     assert client.get(f"/feeds/{_address(member)}/c/{slug}.atom").status_code == 404
 
 
-def group_member(group) -> User:
+def _group_member(group) -> User:
     from forum.models import GroupMember
 
     user_id = db.session.scalar(select(GroupMember.user_id).where(GroupMember.group_id == group.id))
