@@ -50,6 +50,8 @@ class Config:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_POSTING = "20 per minute;300 per hour"
     RATELIMIT_SEARCH = "30 per minute;600 per hour"
+    #: Feed readers poll: per client address, enough for several readers behind one office.
+    RATELIMIT_FEEDS = "60 per minute;1000 per hour"
 
     # Compression (Flask-Compress): the stylesheets and scripts, which hold no secrets. Pages
     # are sent as they are: a compressed page that echoes what a visitor sent beside a CSRF

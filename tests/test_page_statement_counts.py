@@ -70,6 +70,7 @@ from forum.services.guidance import register as guideline_register
 from forum.services.library import resources as library
 from forum.services.membership import accounts, invitations, join_requests, pledge
 from forum.services.membership import data as member_data
+from forum.services.membership import feeds as feed_addresses
 from forum.services.membership.tokens import VERIFY_EMAIL, fingerprint, make_token
 from forum.services.moderation import decisions as moderation_decisions
 from forum.services.moderation import members as moderation_members
@@ -160,6 +161,11 @@ PAGES: dict[str, Visit] = {
     "two_factor.setup[admin]": Visit("/account/2fa", ADMIN, fixed=True),
     "notification_settings.edit": Visit("/account/notifications", MEMBER, fixed=True),
     "notification_settings.watching": Visit("/account/notifications/watching", MEMBER),
+    "feeds.manage": Visit("/account/feeds", MEMBER, fixed=True),
+    # Feeds: no session, the member's secret in the address (the newest 30 threads)
+    "feeds.latest": Visit("/feeds/{feed_token}/latest.atom", ANONYMOUS),
+    "feeds.category": Visit("/feeds/{feed_token}/c/{category}.atom", ANONYMOUS),
+    "feeds.tag": Visit("/feeds/{feed_token}/tags/{tag}.atom", ANONYMOUS),
     "notifications.index": Visit("/notifications", MEMBER),
     "mod_reports.messages": Visit("/account/moderation", MEMBER),
     # Categories, threads, posts
@@ -542,6 +548,7 @@ def build_world() -> World:
             VERIFY_EMAIL, {"u": member.id, "e": "new@example.org", "f": email_fingerprint}
         ),
         unsubscribe_token=unsubscribe.make_token(member.id, home.id),
+        feed_token=feed_addresses.new_feed_address(member, member),
         group=reviewers.id, guideline="NG12", ng12=_first_version("NG12"),
     )  # fmt: skip
     add_round(world, 0)

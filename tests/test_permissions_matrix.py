@@ -26,6 +26,7 @@ from forum.models import (
     CategoryGroup,
     CategoryModerator,
     CategorySlug,
+    FeedToken,
     Flag,
     Group,
     GroupMember,
@@ -49,6 +50,7 @@ from forum.models import (
 )
 from forum.policy import SYSTEM
 from forum.services.guidance import register as guideline_register
+from forum.services.membership import feeds as feed_addresses
 from forum.services.membership import join_requests
 from forum.services.moderation import posts as moderation_posts
 from forum.services.moderation import words as moderation_words
@@ -209,6 +211,9 @@ def build_world() -> World:
     _add_groups(world, n)
     _add_guideline(world, n)
     _add_accepted_answer(world)
+    member = world.actors["member"]
+    world.ids["feed_token"] = feed_addresses.new_feed_address(member, member)
+    db.session.commit()
     return world
 
 
@@ -476,6 +481,11 @@ ROUTES = [
     R("mark an answer as checked", "POST", "/t/{answered}/solution/verify", VERIFIERS,
       {"post_id": "{answer}"}),
     R("remove the check", "POST", "/t/{checked}/solution/unverify", STAFF),
+    # Feeds: each member manages their own addresses; an address needs no session
+    R("feeds page", "GET", "/account/feeds", MEMBERS),
+    R("make a new feed address", "POST", "/account/feeds", MEMBERS, renders=True),
+    R("stop feed addresses", "POST", "/account/feeds/withdraw", MEMBERS),
+    R("a member's feed, by its address", "GET", "/feeds/{feed_token}/latest.atom", PUBLIC),
 ]
 # fmt: on
 
@@ -510,6 +520,7 @@ def snapshot() -> tuple:
         GroupMember.user_id), rows(CategoryGroup.category_id, CategoryGroup.group_id,
         CategoryGroup.may_read, CategoryGroup.may_post),
         rows(Guideline.id, Guideline.code, Guideline.title), rows(GuidelineVersion.id),
+        rows(FeedToken.user_id, FeedToken.token_hash),
     )  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from forum.models.confidentiality import (
     PostFinding,
     ReviewOutcome,
 )
+from forum.models.feed import FeedToken
 from forum.models.group import CategoryGroup, Group, GroupMember
 from forum.models.guidance import (
     CHANGING_STATUSES,
@@ -136,6 +137,7 @@ __all__ = [
     "WorkerHeartbeat",
     # Groups and categories restricted to them
     "CategoryGroup",
+    "FeedToken",
     "Group",
     "GroupMember",
 ]

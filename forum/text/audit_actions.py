@@ -21,6 +21,8 @@ ACTION_NAMES: dict[str, str] = {
     "auth.password_accepted": "Entered the right password (two-factor code next)",
     "auth.2fa_failed": "Entered a wrong two-factor code",
     "auth.sign_out_everywhere": "Signed out on every device",
+    "feeds.new_address": "Made a new private feed address",
+    "feeds.withdraw_address": "Withdrew their private feed address",
     "auth.password_change": "Changed their password",
     "auth.password_set": "Chose a first password",
     "auth.password_reset": "Reset their password by email link",

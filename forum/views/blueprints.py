@@ -42,7 +42,7 @@ from forum.views.moderation import audit, queue, reports, words
 from forum.views.moderation import members as moderated_members
 from forum.views.moderation import posts as moderated_posts
 from forum.views.moderation import threads as moderated_threads
-from forum.views.notifications import inbox, settings
+from forum.views.notifications import feeds, inbox, settings
 
 BLUEPRINTS: tuple[Blueprint, ...] = tuple(
     module.bp
@@ -59,7 +59,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         # the library
         uploads, resources, admin_uploads,
         # notifications
-        inbox, settings,
+        inbox, settings, feeds,
         # the confidentiality guard
         check, review,
         # site settings and the site's pages

@@ -31,6 +31,10 @@ PUBLIC_ENDPOINTS = frozenset(
         # One-click unsubscribe from any email (RFC 8058): the signed link is the authority.
         "notification_settings.unsubscribe",
         "notification_settings.unsubscribe_now",
+        # Feeds: the secret in the address stands in for the member (forum/queries/feeds.py).
+        "feeds.latest",
+        "feeds.category",
+        "feeds.tag",
         # The site's pages: the join form links to its terms and privacy notice.
         "pages.about",
         "pages.terms",

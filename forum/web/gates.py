@@ -37,6 +37,10 @@ PLEDGE_FREE_ENDPOINTS = {
     # The API's description and reference page hold no forum content.
     "api.openapi",
     "api.reference",
+    # Feeds check the pledge of the member their address belongs to, not the visitor's.
+    "feeds.latest",
+    "feeds.category",
+    "feeds.tag",
 }
 PLEDGE_CACHE_SECONDS = 30
 

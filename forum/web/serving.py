@@ -27,6 +27,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 log = logging.getLogger("forum.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+#: A feed address carries its member's secret (docs/feeds.md): logs never keep it.
+_FEED_SECRET = re.compile(r"^/feeds/[^/]+/")
+
+
+def loggable_path(path: str) -> str:
+    """The request's path as the access log may keep it: a feed's secret masked."""
+    return _FEED_SECRET.sub("/feeds/[secret]/", path)
+
+
 #: What a proxy's id may look like (nginx's $request_id is 32 hex digits; UUIDs pass too).
 WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 
@@ -91,12 +100,12 @@ def _finish(response: Response) -> Response:
         log.info(
             "%s %s %s",
             request.method,
-            request.path,
+            loggable_path(request.path),
             response.status_code,
             extra={
                 "request_id": current_request_id(),
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request.path),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "remote_addr": request.remote_addr,
