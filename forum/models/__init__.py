@@ -56,6 +56,13 @@ from forum.models.site import SitePageVersion, SiteSettings
 from forum.models.tag import Tag, ThreadTag
 from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
+from forum.models.webhook import (
+    WEBHOOK_EVENT_NAMES,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "BASIS_NAMES",
@@ -137,4 +144,10 @@ __all__ = [
     "CategoryGroup",
     "Group",
     "GroupMember",
+    # Webhooks
+    "WEBHOOK_EVENT_NAMES",
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

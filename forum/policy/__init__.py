@@ -84,6 +84,7 @@ from forum.policy.moderation import (
 from forum.policy.operations import (
     can_record_operations,
     can_retry_failed_mail,
+    can_manage_webhooks,
     can_view_health,
 )
 from forum.policy.site import can_change_site_settings, can_view_site_page_history
@@ -163,6 +164,7 @@ __all__ = [
     "can_view_category",
     "can_view_confidentiality_incidents",
     "can_view_health",
+    "can_manage_webhooks",
     "can_view_member_record",
     "can_view_post",
     "can_view_resource",
