@@ -41,7 +41,6 @@ from tests.factories import (
     make_reply,
     make_thread,
     make_user,
-    opening_post,
     restrict_category,
     sign_in,
 )
@@ -65,8 +64,11 @@ def receiver() -> Iterator[Receiver]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             found.requests.append(
-                {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                 "body": body}  # fmt: skip
+                {
+                    "path": self.path,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "body": body,
+                }  # fmt: skip
             )
             status = found.answers.pop(0) if found.answers else 204
             self.send_response(status)

@@ -55,9 +55,7 @@ class WebhookEndpoint(Base):
     disabled_reason: Mapped[str] = mapped_column(String(300), default="")
     #: The first failure since the last success; a day of failures disables the endpoint.
     failing_since: Mapped[datetime | None]
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_name: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -73,9 +71,7 @@ class WebhookDelivery(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    endpoint_id: Mapped[int] = mapped_column(
-        ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
-    )
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(40))
     #: ``msg_`` + random: the webhook-id header, the same on every attempt.
     message_id: Mapped[str] = mapped_column(String(40), unique=True)

@@ -82,9 +82,9 @@ from forum.policy.moderation import (
     can_warn_member,
 )
 from forum.policy.operations import (
+    can_manage_webhooks,
     can_record_operations,
     can_retry_failed_mail,
-    can_manage_webhooks,
     can_view_health,
 )
 from forum.policy.site import can_change_site_settings, can_view_site_page_history

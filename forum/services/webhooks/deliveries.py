@@ -143,7 +143,8 @@ def disable_failing(endpoint: WebhookEndpoint, now: datetime) -> None:
         User.deactivated_at.is_(None),
         User.anonymised_at.is_(None),
     )
+    subject = "A webhook was turned off after a day of failures"
     for admin in db.session.scalars(admins):
-        queue_email(admin.email, "A webhook was turned off after a day of failures",
-                    "webhook_disabled", user=admin, endpoint=endpoint, link=link,
-                    dedupe_key=f"webhook-disabled:{endpoint.id}:{now:%Y%m%d%H%M%S}:{admin.id}")  # fmt: skip
+        key = f"webhook-disabled:{endpoint.id}:{now:%Y%m%d%H%M%S}:{admin.id}"
+        queue_email(admin.email, subject, "webhook_disabled", dedupe_key=key,
+                    user=admin, endpoint=endpoint, link=link)  # fmt: skip

@@ -52,8 +52,12 @@ def _clean_categories(category_ids: Sequence[int]) -> list[int]:
 
 
 def _state(endpoint: WebhookEndpoint) -> dict[str, Any]:
-    return {"url": endpoint.url, "description": endpoint.description,
-            "events": list(endpoint.events), "category_ids": list(endpoint.category_ids)}  # fmt: skip
+    return {
+        "url": endpoint.url,
+        "description": endpoint.description,
+        "events": list(endpoint.events),
+        "category_ids": list(endpoint.category_ids),
+    }
 
 
 def create_endpoint(

@@ -71,9 +71,7 @@ def _delivery(
 
 def ping(endpoint: WebhookEndpoint) -> WebhookDelivery:
     """A test event for one endpoint (the "Send a test event" button)."""
-    delivery = _delivery(
-        endpoint, WebhookEvent.PING, {"endpoint_id": endpoint.id}, utcnow()
-    )
+    delivery = _delivery(endpoint, WebhookEvent.PING, {"endpoint_id": endpoint.id}, utcnow())
     db.session.add(delivery)
     db.session.flush()
     return delivery
