@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from forum import queries
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.jobs.webhooks import deliver_webhooks
@@ -30,6 +31,7 @@ from forum.models import (
 )
 from forum.policy import SYSTEM
 from forum.services.discussions import solutions
+from forum.services.moderation import posts as moderation_posts
 from forum.services.webhooks import endpoints
 from forum.services.webhooks.addresses import TargetRefused
 from tests.factories import (
@@ -230,6 +232,16 @@ def test_the_last_attempt_gives_up(app: Flask, receiver: Receiver) -> None:
     [delivery] = _deliveries(endpoint)
     assert (delivery.status, delivery.attempts) == ("failed", 6)
     assert len(receiver.requests) == 6
+
+
+def test_a_post_taken_down_before_sending_is_not_sent(app: Flask, receiver: Receiver) -> None:
+    endpoint = _endpoint(receiver.url, ("post.created",))
+    reply = make_reply(make_thread(), body="Something unkind about a colleague.")
+    moderation_posts.hide_post(SYSTEM, queries.get_post_or_404(reply.id, SYSTEM), reason="Unkind.")
+    assert run(app) == 0
+    assert receiver.requests == []
+    [delivery] = _deliveries(endpoint)
+    assert delivery.status == "failed" and "hidden" in delivery.last_error
 
 
 # Where webhooks may go ---------------------------------------------------------------------

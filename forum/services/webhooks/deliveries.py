@@ -17,12 +17,15 @@ from forum.extensions import db
 from forum.links import external_url
 from forum.models import (
     DeliveryStatus,
+    Post,
     Role,
+    Thread,
     User,
     WebhookDelivery,
     WebhookEndpoint,
 )
 from forum.services.mail import queue_email
+from forum.services.moderation.state import public_post, public_thread
 
 #: Waits after each failed attempt: six attempts in all over a little more than a day.
 RETRY_DELAYS = (
@@ -39,6 +42,7 @@ DISABLE_AFTER = timedelta(hours=24)
 #: which receivers tell apart by its webhook-id.
 STALE_CLAIM = timedelta(minutes=15)
 BATCH_SIZE = 50
+WITHDRAWN = "Not sent: the post was hidden, held or deleted before it could be sent."
 
 
 @dataclass(frozen=True)
@@ -95,9 +99,35 @@ def claim(delivery_id: int, now: datetime) -> Claimed | None:
     ).first()
     if claimed is None:
         return None
+    if _withdrawn(claimed.payload):
+        _record_withdrawn(delivery_id, now)
+        return None
     endpoint = db.session.get_one(WebhookEndpoint, claimed.endpoint_id)
     return Claimed(delivery_id, endpoint.id, endpoint.url, endpoint.secret,
                    claimed.message_id, claimed.payload)  # fmt: skip
+
+
+def _withdrawn(payload: dict[str, Any]) -> bool:
+    """The post the event is about was hidden, held or deleted (or its thread was) since:
+    what moderators took down (a patient's details, say) is not sent on afterwards."""
+    post_id = (payload.get("data") or {}).get("post", {}).get("id")
+    if post_id is None:
+        return False
+    stmt = (
+        select(Post.id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.id == post_id, public_post(), public_thread())
+    )
+    return db.session.scalar(stmt) is None
+
+
+def _record_withdrawn(delivery_id: int, now: datetime) -> None:
+    delivery = db.session.get_one(WebhookDelivery, delivery_id)
+    delivery.status, delivery.failed_at, delivery.next_attempt_at = (
+        DeliveryStatus.FAILED, now, None,
+    )  # fmt: skip
+    delivery.last_error = WITHDRAWN
+    db.session.flush()
 
 
 def record_success(claimed: Claimed, status_code: int, now: datetime) -> None:
