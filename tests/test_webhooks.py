@@ -169,6 +169,16 @@ def test_a_new_thread_is_delivered_signed_and_verified_independently(
         _verify(other_secret, request)
 
 
+def test_the_worker_runs_the_webhooks_job(app: Flask, receiver: Receiver) -> None:
+    from tests.notification_helpers import run_worker
+
+    _endpoint(receiver.url, ("thread.created",))
+    make_thread()
+    db.session.commit()
+    assert run_worker(app, utcnow())["webhooks"] == 1
+    assert len(receiver.requests) == 1
+
+
 def test_a_failed_delivery_is_retried_later_with_the_same_id(
     app: Flask, receiver: Receiver
 ) -> None:
