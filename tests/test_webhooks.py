@@ -457,6 +457,10 @@ def test_test_event_rotate_and_delete(app: Flask, receiver: Receiver) -> None:
     client.post(f"/admin/webhooks/{endpoint.id}/delete")
     db.session.commit()
     assert db.session.scalars(select(WebhookDelivery)).all() == []
+    log = client.get("/mod/audit/").get_data(as_text=True)
+    for words in ("Sent a webhook a test event", "Made a new signing secret for a webhook",
+                  f"Webhook to {receiver.url}", "Deleted a webhook"):  # fmt: skip
+        assert words in log
 
 
 @pytest.mark.parametrize("who", ["member", "moderator"])
