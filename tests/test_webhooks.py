@@ -32,6 +32,7 @@ from forum.models import (
 from forum.policy import SYSTEM
 from forum.services.discussions import solutions
 from forum.services.moderation import posts as moderation_posts
+from forum.services.moderation import threads as moderation_threads
 from forum.services.webhooks import endpoints
 from forum.services.webhooks.addresses import TargetRefused
 from tests.factories import (
@@ -252,6 +253,19 @@ def test_a_post_taken_down_before_sending_is_not_sent(app: Flask, receiver: Rece
     assert receiver.requests == []
     [delivery] = _deliveries(endpoint)
     assert delivery.status == "failed" and "hidden" in delivery.last_error
+
+
+def test_a_thread_moved_out_of_sight_before_sending_is_not_sent(
+    app: Flask, receiver: Receiver
+) -> None:
+    endpoint = _endpoint(receiver.url, ("thread.created",))
+    thread = make_thread(make_category("Open"), title="A question for everyone")
+    staff_room = make_category("Staff room", staff_only=True)
+    moderation_threads.move_thread(SYSTEM, loaded(thread), staff_room)
+    assert run(app) == 0
+    assert receiver.requests == []
+    [delivery] = _deliveries(endpoint)
+    assert delivery.status == "failed" and "moved" in delivery.last_error
 
 
 # Where webhooks may go ---------------------------------------------------------------------

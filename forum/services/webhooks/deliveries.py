@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from forum.extensions import db
 from forum.links import external_url
 from forum.models import (
+    Category,
     DeliveryStatus,
     Post,
     Role,
@@ -26,6 +27,7 @@ from forum.models import (
 )
 from forum.services.mail import queue_email
 from forum.services.moderation.state import public_post, public_thread
+from forum.services.webhooks import events
 
 #: Waits after each failed attempt: six attempts in all over a little more than a day.
 RETRY_DELAYS = (
@@ -42,7 +44,8 @@ DISABLE_AFTER = timedelta(hours=24)
 #: which receivers tell apart by its webhook-id.
 STALE_CLAIM = timedelta(minutes=15)
 BATCH_SIZE = 50
-WITHDRAWN = "Not sent: the post was hidden, held or deleted before it could be sent."
+HIDDEN = "Not sent: the post was hidden, held or deleted before it could be sent."
+MOVED = "Not sent: the thread moved to a category this webhook may not see (or a sensitive one)."
 
 
 @dataclass(frozen=True)
@@ -99,34 +102,43 @@ def claim(delivery_id: int, now: datetime) -> Claimed | None:
     ).first()
     if claimed is None:
         return None
-    if _withdrawn(claimed.payload):
-        _record_withdrawn(delivery_id, now)
-        return None
     endpoint = db.session.get_one(WebhookEndpoint, claimed.endpoint_id)
+    reason = _withdrawn(claimed.payload, endpoint)
+    if reason:
+        _record_withdrawn(delivery_id, reason, now)
+        return None
     return Claimed(delivery_id, endpoint.id, endpoint.url, endpoint.secret,
                    claimed.message_id, claimed.payload)  # fmt: skip
 
 
-def _withdrawn(payload: dict[str, Any]) -> bool:
-    """The post the event is about was hidden, held or deleted (or its thread was) since:
-    what moderators took down (a patient's details, say) is not sent on afterwards."""
+def _withdrawn(payload: dict[str, Any], endpoint: WebhookEndpoint) -> str:
+    """Why the message may no longer be sent ("" if it may): the post was hidden, held or
+    deleted since (what moderators took down, a patient's details say, is not passed on), or
+    its thread moved to a category this endpoint may not see, or one now sensitive."""
     post_id = (payload.get("data") or {}).get("post", {}).get("id")
     if post_id is None:
-        return False
+        return ""
     stmt = (
-        select(Post.id)
-        .join(Thread, Thread.id == Post.thread_id)
+        select(Category)
+        .join(Thread, Thread.category_id == Category.id)
+        .join(Post, Post.thread_id == Thread.id)
         .where(Post.id == post_id, public_post(), public_thread())
     )
-    return db.session.scalar(stmt) is None
+    category = db.session.scalar(stmt)
+    if category is None:
+        return HIDDEN
+    sent_as_sensitive = payload["data"].get("text_withheld", False)
+    if not events.may_see(endpoint, category) or (category.is_sensitive and not sent_as_sensitive):
+        return MOVED
+    return ""
 
 
-def _record_withdrawn(delivery_id: int, now: datetime) -> None:
+def _record_withdrawn(delivery_id: int, reason: str, now: datetime) -> None:
     delivery = db.session.get_one(WebhookDelivery, delivery_id)
     delivery.status, delivery.failed_at, delivery.next_attempt_at = (
         DeliveryStatus.FAILED, now, None,
     )  # fmt: skip
-    delivery.last_error = WITHDRAWN
+    delivery.last_error = reason
     db.session.flush()
 
 
