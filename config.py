@@ -159,6 +159,15 @@ class Config:
     #: The composer's check as the member types (one request per pause in typing).
     RATELIMIT_PII_CHECK = "60 per minute;1000 per hour"
 
+    # Webhooks (docs/webhooks.md)
+    #: Allow targets on private, loopback, link-local and other non-public addresses (a
+    #: receiver inside your own network). Off: only public addresses, checked at every send.
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
+    #: Allow loopback addresses alone (127.0.0.0/8, ::1): tests and a receiver on this host.
+    WEBHOOKS_ALLOW_LOOPBACK = False
+    #: Seconds to wait for a receiver to connect and answer.
+    WEBHOOKS_TIMEOUT_SECONDS = 10
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = "dev-only-not-secret"
@@ -176,6 +185,7 @@ class TestingConfig(Config):
     STAFF_2FA_REQUIRED = False
     SERVER_NAME = None
     MAIL_DELIVERY = "inline"
+    WEBHOOKS_ALLOW_LOOPBACK = True
 
 
 class ProductionConfig(Config):

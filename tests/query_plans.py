@@ -44,6 +44,7 @@ BOUNDED = {
     "alembic_version": "one row",
     "guidelines": "the guideline register: a few dozen guidelines, added by staff",
     "guideline_versions": "a few versions of each guideline in the register, recorded by staff",
+    "webhook_endpoints": "a handful of webhooks, registered by admins; listed whole on their page",
 }
 
 _SQLITE_FULL_SCAN = re.compile(r"SCAN (\w+)(?: AS \w+)?")

@@ -80,6 +80,7 @@ from forum.services.moderation import threads as moderation_threads
 from forum.services.moderation import words as moderation_words
 from forum.services.notifications import subscriptions, unsubscribe
 from forum.services.site import pages as site_pages
+from forum.services.webhooks import endpoints as webhook_endpoints
 from forum.web.gates import forget_pledge_version
 from tests import upload_samples
 from tests.conftest import QueryCounter, app_on_empty_database
@@ -284,6 +285,11 @@ PAGES: dict[str, Visit] = {
     "admin_groups.show": Visit("/admin/groups/{group}", ADMIN),
     "admin_groups.show[search]": Visit("/admin/groups/{group}?q=member", ADMIN),
     "admin_groups.edit": Visit("/admin/groups/{group}/edit", ADMIN, fixed=True),
+    # Webhooks (the form lists the restricted categories, a round's category among them)
+    "admin_webhooks.index": Visit("/admin/webhooks", ADMIN),
+    "admin_webhooks.new": Visit("/admin/webhooks/new", ADMIN),
+    "admin_webhooks.show": Visit("/admin/webhooks/{webhook}", ADMIN),
+    "admin_webhooks.edit": Visit("/admin/webhooks/{webhook}/edit", ADMIN),
     "groups.show": Visit("/g/reviewers", MEMBER),
     "users.show[group]": Visit("/u/reviewers", MEMBER, status=302, fixed=True),
     # The guideline register: one guideline more, and one version more of the one shown,
@@ -551,6 +557,14 @@ def build_world() -> World:
         feed_token=feed_addresses.new_feed_address(member, member),
         group=reviewers.id, guideline="NG12", ng12=_first_version("NG12"),
     )  # fmt: skip
+    # A webhook told of everything, with the reviewers' category: each round's posts are
+    # deliveries on its page.
+    world.ids["webhook"] = webhook_endpoints.create_endpoint(
+        admin, url="http://127.0.0.1:9/hook", description="The audit system",
+        event_names=["thread.created", "post.created", "solution.accepted", "member.joined"],
+        category_ids=[things["reviews"].id],
+    ).id  # fmt: skip
+    _commit()
     add_round(world, 0)
     _accept_current_pledge(world)
     return world
@@ -720,6 +734,12 @@ def add_round(world: World, n: int) -> None:
     guideline_register.record_version(moderator, ng12, date(2016 + n, 1, 1), f"Round {n}.", rows)
     _commit()
     _answers_to_review(world, other, n)
+    # Another webhook, allowed this round's (restricted) category.
+    webhook_endpoints.create_endpoint(
+        admin, url=f"http://127.0.0.1:9/round-{n}", description=f"Round {n}",
+        event_names=["post.created"], category_ids=[category.id],
+    )  # fmt: skip
+    _commit()
 
 
 def _guideline(actor: User, code: str) -> None:

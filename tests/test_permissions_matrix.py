@@ -46,6 +46,8 @@ from forum.models import (
     Thread,
     User,
     WatchedWord,
+    WebhookDelivery,
+    WebhookEndpoint,
     utcnow,
 )
 from forum.policy import SYSTEM
@@ -214,7 +216,24 @@ def build_world() -> World:
     member = world.actors["member"]
     world.ids["feed_token"] = feed_addresses.new_feed_address(member, member)
     db.session.commit()
+    _add_webhooks(world)
     return world
+
+
+def _add_webhooks(world: World) -> None:
+    """A webhook with a delivery, one turned off, and a spare one to delete."""
+    from forum.services.webhooks import endpoints
+
+    def hook(path: str) -> Any:
+        return endpoints.create_endpoint(SYSTEM, url=f"http://127.0.0.1:9/{path}",
+            description="", event_names=["thread.created"], category_ids=[])  # fmt: skip
+
+    webhook, off, spare = hook("on"), hook("off"), hook("spare")
+    endpoints.set_active(SYSTEM, off, False)
+    delivery = endpoints.send_test(SYSTEM, webhook)
+    db.session.commit()
+    world.ids.update(webhook=webhook.id, off_webhook=off.id, spare_webhook=spare.id,
+                     delivery=delivery.id)  # fmt: skip
 
 
 def _add_guideline(world: World, n: int) -> None:
@@ -462,6 +481,23 @@ ROUTES = [
       changes=False, renders=True),
     R("restrict categories to a group", "POST", "/admin/groups/{group}/categories",
       ADMIN_PAGES, {"read": "{reviews}"}),
+    # Webhooks: admins only; for everyone else the pages do not exist
+    R("webhooks", "GET", "/admin/webhooks", ADMIN_PAGES),
+    R("add webhook (form)", "GET", "/admin/webhooks/new", ADMIN_PAGES),
+    R("add webhook", "POST", "/admin/webhooks/new", ADMIN_PAGES,
+      {"url": "http://127.0.0.1:9/new{n}", "events": "thread.created"}, renders=True),
+    R("webhook page", "GET", "/admin/webhooks/{webhook}", ADMIN_PAGES),
+    R("edit webhook (form)", "GET", "/admin/webhooks/{webhook}/edit", ADMIN_PAGES),
+    R("edit webhook", "POST", "/admin/webhooks/{webhook}/edit", ADMIN_PAGES,
+      {"url": "http://127.0.0.1:9/changed{n}", "events": "post.created"}),
+    R("rotate a webhook's secret", "POST", "/admin/webhooks/{webhook}/rotate", ADMIN_PAGES,
+      renders=True),
+    R("turn a webhook off", "POST", "/admin/webhooks/{webhook}/disable", ADMIN_PAGES),
+    R("turn a webhook on", "POST", "/admin/webhooks/{off_webhook}/enable", ADMIN_PAGES),
+    R("send a webhook a test event", "POST", "/admin/webhooks/{webhook}/test", ADMIN_PAGES),
+    R("delete a webhook", "POST", "/admin/webhooks/{spare_webhook}/delete", ADMIN_PAGES),
+    R("send a delivery again", "POST", "/admin/webhooks/{webhook}/deliveries/{delivery}/resend",
+      ADMIN_PAGES),
     # The guideline register: staff keep it, every member reads it
     R("guideline register", "GET", "/admin/guidelines", STAFF_PAGE),
     R("add guideline (form)", "GET", "/admin/guidelines/new", STAFF_PAGE),
@@ -516,6 +552,9 @@ def snapshot() -> tuple:
         rows(SiteSettings.id, SiteSettings.name, SiteSettings.contact_email),
         rows(SitePageVersion.id, SitePageVersion.page, SitePageVersion.version),
         rows(OutboxMessage.id, OutboxMessage.status),
+        rows(WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.secret,
+             WebhookEndpoint.is_active, WebhookEndpoint.events),
+        rows(WebhookDelivery.id, WebhookDelivery.status, WebhookDelivery.next_attempt_at),
         rows(Group.id, Group.name, Group.member_count), rows(GroupMember.group_id,
         GroupMember.user_id), rows(CategoryGroup.category_id, CategoryGroup.group_id,
         CategoryGroup.may_read, CategoryGroup.may_post),
@@ -600,6 +639,8 @@ MODERATION_BLUEPRINTS = {
     # and the guideline register
     "admin_guidelines",
     "guidelines",
+    # and webhooks
+    "admin_webhooks",
 }
 
 

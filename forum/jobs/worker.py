@@ -22,6 +22,7 @@ from forum.extensions import db
 from forum.jobs.mail import deliver_due
 from forum.jobs.membership import forget_leavers
 from forum.jobs.notifications import send_digests, send_notification_emails
+from forum.jobs.webhooks import deliver_webhooks
 from forum.models import utcnow
 from forum.policy import SYSTEM
 from forum.services.operations import records
@@ -35,6 +36,7 @@ JOBS: dict[str, Callable[[datetime], int]] = {
     "digests": send_digests,
     "mail": deliver_due,
     "leavers": forget_leavers,
+    "webhooks": deliver_webhooks,
 }
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: When this process first ran its jobs, by process id (a forked child starts afresh).

@@ -57,6 +57,13 @@ from forum.models.site import SitePageVersion, SiteSettings
 from forum.models.tag import Tag, ThreadTag
 from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
+from forum.models.webhook import (
+    WEBHOOK_EVENT_NAMES,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "ApiToken",
@@ -140,4 +147,10 @@ __all__ = [
     "FeedToken",
     "Group",
     "GroupMember",
+    # Webhooks
+    "WEBHOOK_EVENT_NAMES",
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

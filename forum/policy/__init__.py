@@ -82,6 +82,7 @@ from forum.policy.moderation import (
     can_warn_member,
 )
 from forum.policy.operations import (
+    can_manage_webhooks,
     can_record_operations,
     can_retry_failed_mail,
     can_view_health,
@@ -163,6 +164,7 @@ __all__ = [
     "can_view_category",
     "can_view_confidentiality_incidents",
     "can_view_health",
+    "can_manage_webhooks",
     "can_view_member_record",
     "can_view_post",
     "can_view_resource",

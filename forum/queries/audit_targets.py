@@ -28,6 +28,8 @@ from forum.models import (
     Thread,
     User,
     WatchedWord,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from forum.text.former_members import FORMER_MEMBER
 
@@ -113,6 +115,17 @@ PARTS: dict[str, Callable[[set[int]], Select[Any]]] = {
     ),
     "joinrequest": lambda ids: _part("joinrequest", ids, JoinRequest.id, JoinRequest.display_name),
     "guideline": lambda ids: _part("guideline", ids, Guideline.id, Guideline.title, Guideline.code),
+    "webhookendpoint": lambda ids: _part(
+        "webhookendpoint", ids, WebhookEndpoint.id, WebhookEndpoint.url, number=WebhookEndpoint.id
+    ),
+    "webhookdelivery": lambda ids: _part(
+        "webhookdelivery",
+        ids,
+        WebhookDelivery.id,
+        WebhookDelivery.message_id,
+        WebhookDelivery.event,
+        WebhookDelivery.endpoint_id,
+    ),  # fmt: skip
 }
 #: Types stored under another name: read as the type they stand for.
 ALIASES = {"localproxy": "user"}
@@ -175,6 +188,20 @@ BUILDERS: dict[str, Callable[[_Row], AuditTarget]] = {
     "guideline": lambda r: AuditTarget(
         "guideline", f"Guideline {r.extra}", "guidelines.show", (("code", r.extra),)
     ),
+    "webhookendpoint": lambda r: AuditTarget(
+        "webhook",
+        f"Webhook to {r.text}",
+        "admin_webhooks.show",
+        (("endpoint_id", r.number),),
+        admin_only=True,
+    ),  # fmt: skip
+    "webhookdelivery": lambda r: AuditTarget(
+        "webhook_delivery",
+        f"Webhook delivery {r.text} ({r.extra})",
+        "admin_webhooks.show",
+        (("endpoint_id", r.number),),
+        admin_only=True,
+    ),  # fmt: skip
 }
 
 
@@ -199,6 +226,8 @@ _GONE_LABELS = {
     "invitation": "An invitation",
     "joinrequest": "A request to join",
     "guideline": "Guideline",
+    "webhookendpoint": "A webhook",
+    "webhookdelivery": "A webhook delivery",
 }
 _NAME_KEYS = ("name", "title", "phrase", "display_name")
 
@@ -233,6 +262,9 @@ def _untargeted(entry: AuditEntry) -> AuditTarget | None:
     if entry.action == "pledge.publish":
         label = f"The pledge, version {after.get('version', '?')}"
         return AuditTarget("pledge", label, "admin_members.pledge", admin_only=True)
+    if entry.action == "webhook.delete":
+        url = (entry.before or {}).get("url", "")
+        return AuditTarget("webhook", f"Webhook to {url}", gone=True, note="deleted")
     if entry.action == "mail.retry_failed":
         count = after.get("messages", 0)
         return AuditTarget("mail", f"{count} failed email{'' if count == 1 else 's'}")

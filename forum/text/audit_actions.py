@@ -129,6 +129,15 @@ ACTION_NAMES: dict[str, str] = {
     "guideline.create": "Added a guideline to the register",
     "guideline.update": "Changed a guideline’s details in the register",
     "guideline.version": "Recorded a new version of a guideline",
+    # Webhooks
+    "webhook.create": "Registered a webhook",
+    "webhook.update": "Changed a webhook",
+    "webhook.rotate_secret": "Made a new signing secret for a webhook",
+    "webhook.enable": "Turned a webhook on",
+    "webhook.disable": "Turned a webhook off",
+    "webhook.delete": "Deleted a webhook",
+    "webhook.resend": "Sent a webhook delivery again",
+    "webhook.test": "Sent a webhook a test event",
 }
 
 _SEPARATORS = re.compile(r"[._]+")

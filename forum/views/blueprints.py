@@ -15,6 +15,7 @@ from forum.views.admin import overview as admin_overview
 from forum.views.admin import settings as admin_settings
 from forum.views.admin import tags as admin_tags
 from forum.views.admin import uploads as admin_uploads
+from forum.views.admin import webhooks as admin_webhooks
 from forum.views.confidentiality import check, review
 from forum.views.discussions import (
     answers,
@@ -70,5 +71,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         admin_groups, admin_group_members, member_groups,
         # the guideline register
         admin_guidelines, guidance_register,
+        # webhooks
+        admin_webhooks,
     )
 )  # fmt: skip

@@ -1,7 +1,7 @@
 """private feed addresses: a hashed secret per member, tied to their session version
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 15:50:00
 
 A new table only: nothing existing is rebuilt.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,7 @@ from forum.services.library import uploads
 from forum.services.moderation import screening as moderation_screening
 from forum.services.moderation import state as moderation_state
 from forum.services.notifications import inbox as notifications
+from forum.services.webhooks import events as webhooks
 from forum.text import markup
 from forum.text.slugs import slugify
 
@@ -178,6 +179,7 @@ def create_thread(
     uploads.link_post_uploads(actor, post)
     reading.record_own_post(actor.id, thread.id, 1)
     notifications.post_published(thread, post)
+    webhooks.post_published(thread, post)
     if not (
         decision.holds or verdict.needs_check
     ):  # after the notifications: see _count_for_author
@@ -254,6 +256,7 @@ def reply_to_thread(
     uploads.link_post_uploads(actor, post)
     reading.record_own_post(actor.id, thread.id, number)
     notifications.post_published(thread, post)
+    webhooks.post_published(thread, post)
     if counted:
         _count_for_author(actor)
     db.session.expire(thread, COUNTERS)

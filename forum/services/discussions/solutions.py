@@ -12,6 +12,7 @@ from forum.policy import Actor, can_accept_solution, can_change_solution, requir
 from forum.services import audit
 from forum.services.guidance import review_dates
 from forum.services.notifications import inbox as notifications
+from forum.services.webhooks import events as webhooks
 
 
 def accept_solution(actor: Actor, thread: Thread, post: Post) -> None:
@@ -26,6 +27,7 @@ def accept_solution(actor: Actor, thread: Thread, post: Post) -> None:
     recount_solutions(_author_ids([previous, post.id]))
     _audit_if_on_behalf(actor, thread, "thread.accept_solution", previous, post.id)
     notifications.notify_solution(actor, thread, post)
+    webhooks.solution_accepted(thread, post)
 
 
 def clear_solution(actor: Actor, thread: Thread) -> None:

@@ -25,6 +25,7 @@ from forum.services.membership.tokens import (
     make_token,
     read_token,
 )
+from forum.services.webhooks import events as webhooks
 from forum.text.slugs import username_base
 
 MIN_PASSWORD_LENGTH = 12
@@ -120,6 +121,7 @@ def add_account(
     )
     db.session.add(user)
     db.session.flush()
+    webhooks.member_joined(user)
     return user
 
 

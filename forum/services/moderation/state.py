@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, update
 from forum.extensions import db
 from forum.models import Category, Post, Thread, User, utcnow
 from forum.services.notifications import inbox as notifications
+from forum.services.webhooks import events as webhooks
 
 
 def public_post() -> ColumnElement[bool]:
@@ -173,6 +174,7 @@ def release(post: Post) -> None:
     db.session.flush()
     refresh_after(post)
     notifications.post_published(post.thread, post)
+    webhooks.post_published(post.thread, post)
 
 
 def _has_public_replies(thread_id: int) -> bool:

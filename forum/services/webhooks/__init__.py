@@ -1,0 +1,1 @@
+"""Webhooks: endpoints admins register, events queued as deliveries, signing, safe targets."""
