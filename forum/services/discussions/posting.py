@@ -169,7 +169,8 @@ def create_thread(
     post, citing = _new_post(thread, 1, actor, body, now, client_token)
     db.session.add(post)
     # A held thread counts once a moderator approves it (or checks its identifiers).
-    if not (decision.holds or verdict.needs_check):
+    counted = not (decision.holds or verdict.needs_check)
+    if counted:
         _category_activity(thread, actor.display_name, now, new_thread=True)
     db.session.flush()
     cited.store(post, citing, replacing=False)
@@ -180,9 +181,7 @@ def create_thread(
     reading.record_own_post(actor.id, thread.id, 1)
     notifications.post_published(thread, post)
     webhooks.post_published(thread, post)
-    if not (
-        decision.holds or verdict.needs_check
-    ):  # after the notifications: see _count_for_author
+    if counted:  # after the notifications: see _count_for_author
         _count_for_author(actor)
     return thread
 
