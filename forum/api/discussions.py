@@ -99,8 +99,7 @@ def thread(thread_id: int) -> Response:
 @bp.get("/v1/posts/<id:post_id>")
 @operation("A post", "posts", response=schemas.PostOut)
 def post(post_id: int) -> Response:
-    found = queries.get_post_or_404(post_id, current_user)
-    return etagged(schemas.post(found, found.thread.solution_post_id))
+    return etagged(_post_out(post_id))
 
 
 @bp.post("/v1/threads")
@@ -132,9 +131,7 @@ def create_thread() -> Response:
     made = run_guarded(start, sent.confirm)
     if isinstance(made, Response):
         return made
-    made = queries.get_thread_or_404(made.id, current_user)
-    location = f"/api/v1/threads/{made.id}"
-    return created(schemas.thread(made, list(thread_extras.thread_tags(made))), location)
+    return created(_thread_out(made.id), f"/api/v1/threads/{made.id}")
 
 
 @bp.post("/v1/threads/<id:thread_id>/posts")
@@ -164,9 +161,7 @@ def reply(thread_id: int) -> Response:
     made = run_guarded(answer, sent.confirm)
     if isinstance(made, Response):
         return made
-    found = queries.get_post_or_404(made.id, current_user)
-    location = f"/api/v1/posts/{found.id}"
-    return created(schemas.post(found, found.thread.solution_post_id), location)
+    return created(_post_out(made.id), f"/api/v1/posts/{made.id}")
 
 
 @bp.patch("/v1/posts/<id:post_id>")
@@ -195,10 +190,7 @@ def edit(post_id: int) -> Response:
         )
 
     done = run_guarded(change, sent.confirm)
-    if isinstance(done, Response):
-        return done
-    found = queries.get_post_or_404(post_id, current_user)
-    return etagged(schemas.post(found, found.thread.solution_post_id))
+    return done if isinstance(done, Response) else etagged(_post_out(post_id))
 
 
 @bp.delete("/v1/posts/<id:post_id>")
@@ -221,10 +213,7 @@ def accept_solution(thread_id: int) -> Response:
     sent = body(schemas.Solution)
     answer = queries.get_post_or_404(sent.post_id, current_user)
     done = run(lambda: solutions.accept_solution(current_user, found, answer))
-    if isinstance(done, Response):
-        return done
-    found = queries.get_thread_or_404(thread_id, current_user)
-    return etagged(schemas.thread(found, list(thread_extras.thread_tags(found))))
+    return done if isinstance(done, Response) else etagged(_thread_out(thread_id))
 
 
 @bp.post("/v1/posts/<id:post_id>/helpful")
@@ -232,7 +221,16 @@ def accept_solution(thread_id: int) -> Response:
 def mark_helpful(post_id: int) -> Response:
     found = queries.get_post_or_404(post_id, current_user)
     done = run(lambda: helpful.mark_helpful(current_user, found))
-    if isinstance(done, Response):
-        return done
+    return done if isinstance(done, Response) else etagged(_post_out(post_id))
+
+
+def _thread_out(thread_id: int) -> dict:
+    """The thread as the API shows it, read again after a change was committed."""
+    found = queries.get_thread_or_404(thread_id, current_user)
+    return schemas.thread(found, list(thread_extras.thread_tags(found)))
+
+
+def _post_out(post_id: int) -> dict:
+    """The post as the API shows it, read again after a change was committed."""
     found = queries.get_post_or_404(post_id, current_user)
-    return etagged(schemas.post(found, found.thread.solution_post_id))
+    return schemas.post(found, found.thread.solution_post_id)
