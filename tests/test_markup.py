@@ -9,7 +9,8 @@ import re
 import pytest
 
 from forum.text import markup
-from forum.text.markup import excerpt, extract_mentions, render, to_plaintext
+from forum.text.markup import extract_mentions, render
+from forum.text.plaintext import excerpt, to_plaintext
 from tests import corpus
 from tests.html_safety import (
     POLICY,

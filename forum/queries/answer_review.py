@@ -24,7 +24,7 @@ from forum.policy import (
     visible_posts_clause,
     visible_threads_clause,
 )
-from forum.text import markup
+from forum.text import plaintext
 
 EXCERPT_LENGTH = 240
 
@@ -98,7 +98,7 @@ def answers_due(
         AnswerToReview(
             thread=thread,
             post=post,
-            excerpt=markup.excerpt(post.body_html, EXCERPT_LENGTH),
+            excerpt=plaintext.excerpt(post.body_html, EXCERPT_LENGTH),
             overdue=thread.solution_review_due is not None and thread.solution_review_due <= now,
         )
         for thread, post in db.session.execute(stmt)  # type: ignore[call-overload]

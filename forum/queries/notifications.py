@@ -39,8 +39,8 @@ from forum.policy import (
     visible_posts_clause,
     visible_threads_clause,
 )
-from forum.text import markup
 from forum.text import notifications as notification_text
+from forum.text import plaintext
 from forum.text.notifications import THREAD_LEVEL_CHOICES, TOPIC_LEVEL_CHOICES
 
 #: Kinds about posts in a thread: a thread's notifications of these kinds make one entry
@@ -202,7 +202,7 @@ def _preview(notification: Notification) -> str:
     post = notification.post
     if post is None:
         return ""
-    return " ".join(markup.excerpt(post.body_html, PREVIEW_LENGTH).split())
+    return " ".join(plaintext.excerpt(post.body_html, PREVIEW_LENGTH).split())
 
 
 def describe(notification: Notification) -> NotificationRow:

@@ -26,7 +26,7 @@ from forum.search import facets, files, postgres, ranking, sqlite
 from forum.search.facets import Facets
 from forum.search.highlight import marked, plain
 from forum.search.query import SearchQuery, TextShape, parse, with_filters
-from forum.text import markup
+from forum.text import plaintext
 
 __all__ = [
     "SearchHit",
@@ -339,7 +339,7 @@ def _title(thread: Thread, titles: dict[int, str]) -> Markup:
 def _snippet(post: Post, snippets: dict[int, str]) -> Markup:
     if post.id in snippets:
         return marked(snippets[post.id])
-    return plain(markup.excerpt(post.body_html, EXCERPT_LENGTH))
+    return plain(plaintext.excerpt(post.body_html, EXCERPT_LENGTH))
 
 
 # Maintenance ---------------------------------------------------------------------------------

@@ -7,12 +7,8 @@ decisions (headings, images, URLs): docs/architecture.md#one-text-pipeline. Cita
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from html.parser import HTMLParser
-from urllib.parse import unquote
 
 import bleach
 import nh3
@@ -21,6 +17,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from forum.text.citations import CITATION, CITATION_CLASS, CitationKey, CitationLink, key_of
+from forum.text.urls import url_scheme
 
 #: Bump when render() output changes; posts below it are re-rendered from the CLI.
 MARKUP_VERSION: int = 3
@@ -50,7 +47,6 @@ USERNAME_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9_-])){1,29}"
 #: handle (it is reserved). See forum/text/former_members.py.
 FORMER_MEMBER_HANDLE = "former-member"
 
-_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 # Path segments that cannot be "." or "..", and no "\", "%", "?" or "#".
 _UPLOAD_URL = re.compile(r"/uploads(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+")
 _ALIGNMENTS = frozenset({"left", "center", "right"})
@@ -77,15 +73,6 @@ _MAY_REWRITE = re.compile(r"@|\[\[")
 # bleach's tree walker (html5lib) is quadratic in the number of siblings under one parent, so
 # it cleans runs of at most this many siblings at a time (see _bleach_run).
 _MAX_SIBLINGS = 100
-
-
-def url_scheme(url: str) -> str | None:
-    """Return the lower-cased scheme a browser could see in url, or None if it is relative."""
-    for _ in range(3):  # undo layered encodings such as %26%23106%3B
-        url = html.unescape(unquote(url))
-    visible = "".join(char for char in url if unicodedata.category(char)[0] not in "CZ")
-    match = _SCHEME.match(visible)
-    return match.group(1).lower() if match else None
 
 
 def is_safe_url(url: str) -> bool:
@@ -406,55 +393,3 @@ def extract_citations(source: str) -> list[CitationKey]:
     if "[[" in source:
         _MARKDOWN.parse(_normalise_source(source), env)
     return list(dict.fromkeys(env.get("cited", [])))  # type: ignore[call-overload]
-
-
-_BREAKING_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-        "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
-        "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-    }
-)  # fmt: skip
-_HIDDEN_TAGS = frozenset({"script", "style", "template", "noscript"})
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN_TAGS:
-            self.hidden += 1
-        if tag in _BREAKING_TAGS:
-            alt = dict(attrs).get("alt") if tag == "img" else None
-            self.parts.append(f" {alt or ''} ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN_TAGS and self.hidden:
-            self.hidden -= 1
-        if tag in _BREAKING_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def to_plaintext(html_text: str) -> str:
-    """Return the text of an HTML fragment: tags stripped, entities decoded, spaces collapsed."""
-    extractor = _TextExtractor()
-    extractor.feed(html_text)
-    extractor.close()
-    return " ".join("".join(extractor.parts).split())
-
-
-def excerpt(html_text: str, length: int = 200) -> str:
-    """Return at most length characters of the HTML's text, cut at a word, with an ellipsis."""
-    text = to_plaintext(html_text)
-    if len(text) <= length:
-        return text
-    cut = text[: max(length, 1)]
-    head = cut.rpartition(" ")[0] or cut[:-1]
-    return head.rstrip(" .,;:") + "…"

@@ -37,7 +37,7 @@ from forum.services import audit
 from forum.services.discussions import posting as discussions
 from forum.services.discussions import tags
 from forum.services.library import uploads
-from forum.text.markup import url_scheme
+from forum.text.urls import url_scheme
 
 MAX_REVIEW_YEARS = 5
 DISCUSSION_NOTE = (

@@ -39,7 +39,7 @@ from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import unsubscribe
 from forum.services.notifications.email import footer_links, link_posts
 from forum.services.notifications.schedule import DigestPeriod
-from forum.text import markup
+from forum.text import plaintext
 
 MAX_THREADS = 15
 MAX_SOLUTIONS = 10
@@ -202,7 +202,7 @@ def _entry(post: Post, thread: Thread, category: Category, **extra: object) -> D
     return DigestEntry(
         title="" if sensitive else thread.title,
         link=external_url("posts.show", post_id=post.id),
-        excerpt="" if sensitive else markup.excerpt(post.body_html, EXCERPT_LENGTH),
+        excerpt="" if sensitive else plaintext.excerpt(post.body_html, EXCERPT_LENGTH),
         category=category.name,
         post_id=post.id,
         author="" if sensitive else post.author_name,

@@ -34,8 +34,8 @@ from forum.queries import site as site_reads
 from forum.services.mail import queue_email
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import subscriptions, unsubscribe
-from forum.text import markup
 from forum.text import notifications as notification_text
+from forum.text import plaintext
 
 EXCERPT_LENGTH = 300
 MAX_PER_EMAIL = 30
@@ -188,7 +188,7 @@ def email_item(notification: Notification) -> EmailItem:
     headline = notification_text.email_headline(
         notification, thread.title, thread.category.name, sensitive
     )
-    excerpt = "" if sensitive else markup.excerpt(post.body_html, EXCERPT_LENGTH)
+    excerpt = "" if sensitive else plaintext.excerpt(post.body_html, EXCERPT_LENGTH)
     return EmailItem(headline, excerpt, external_url("posts.show", post_id=post.id), post.id)
 
 

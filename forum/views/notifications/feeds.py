@@ -29,7 +29,7 @@ from forum.queries import feeds as feed_queries
 from forum.queries import listings
 from forum.queries.listings import EPOCH, FeedRow
 from forum.services.membership import feeds as feed_addresses
-from forum.text import markup
+from forum.text import plaintext
 from forum.web.auth import signed_in_member
 from forum.web.gates import needs_pledge
 
@@ -108,7 +108,7 @@ def _entry(row: FeedRow) -> FeedEntry:
     sensitive = thread.category.is_sensitive
     summary = ""
     if opening is not None and not sensitive:
-        summary = markup.excerpt(opening.body_html, SUMMARY_LENGTH)
+        summary = plaintext.excerpt(opening.body_html, SUMMARY_LENGTH)
     return FeedEntry(
         id=external_url("threads.show", thread_id=thread.id),
         link=external_url("threads.show", thread_id=thread.id, slug=thread.slug),
