@@ -97,7 +97,7 @@ def _entry(document: DocumentType, row: EntryRow) -> None:
     when = document.add_paragraph()
     run = when.add_run(f"{long_date(row.learned_on)} · {row.time_label} · ")
     run.bold, run.font.color.rgb = True, ACCENT
-    run = when.add_run(f"{row.credits_label} credits")
+    run = when.add_run(f"{row.credits_label} credit{'' if row.credits == 1 else 's'}")
     run.bold, run.font.color.rgb = True, ACCENT
     when.paragraph_format.space_before = Pt(12)
     when.paragraph_format.keep_with_next = True
