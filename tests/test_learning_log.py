@@ -427,3 +427,31 @@ def test_the_members_data_export_has_the_log_and_deletion_removes_it(app, client
     assert deleted.status_code == 302
     assert _count_entries() == 0
     assert db.session.get(User, member.id).gmc_number == ""
+
+
+def test_the_log_and_its_exports_run_as_many_statements_for_many_entries(
+    app, client, count_queries
+):
+    member = make_user()
+    _entry(member)
+    sign_in(client, member)
+    urls = ["/account/learning"] + [
+        f"/account/learning/export?start={TODAY - timedelta(days=30)}&end={TODAY}&format={kind}"
+        for kind in ("pdf", "docx", "csv")
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            client.get(url)  # warm
+            with count_queries() as counted:
+                assert client.get(url).status_code == 200
+            found.append(counted.count)
+        return found
+
+    few = counts()
+    db.session.commit()  # end the test's read, begun before the requests wrote
+    for n in range(25):
+        _entry(member, title=f"Entry {n}", learned_on=TODAY - timedelta(days=n))
+    assert counts() == few
+    assert few == [3, 3, 3, 3], few  # the member, the entries, the contributions
