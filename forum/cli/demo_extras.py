@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.cli.demo_guidance import seed_guidelines
+from forum.cli.demo_learning import seed_learning
 from forum.extensions import db
 from forum.models import Category, Tag, Thread, User
 from forum.policy import SYSTEM
@@ -150,6 +151,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _library(users, moderator, tags)
     _welcome(admin)
     seed_guidelines(moderator, users)
+    seed_learning(users)
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:
