@@ -19,9 +19,10 @@ ENTRIES = [
         40,
         45,
         "thread",
-        "I had been waiting for a second episode of visible haematuria before referring; a "
-        "single episode at 45 and over, without infection, is enough.",
-        "I now refer on the first episode and repeat the dipstick after treating a UTI.",
+        "A FIT under 10 µg Hb/g does not rule out colorectal cancer when symptoms persist: "
+        "NG12 and the BSG guidance keep referral open on clinical concern.",
+        "I book a six-week review with a repeat FIT when symptoms persist, and code the "
+        "negative FIT so our monthly search finds it.",
         "",
     ),
     (

@@ -34,14 +34,16 @@ class EntryForm(ConfidentialityFields, FlaskForm):
         ],
         filters=[strip_whitespace],
     )
-    learned_on = UKDateField("Date", validators=[InputRequired(_DATE)])
+    learned_on = UKDateField(
+        "Date", validators=[InputRequired(_DATE)], description="The day you did it."
+    )
     minutes = IntegerField(
         "Time spent, in minutes",
         validators=[
             InputRequired("Give the time spent in minutes, for example 30."),
             NumberRange(1, 1440, "Give the time spent in minutes, 1 to 1,440."),
         ],
-        description="One CPD credit is usually an hour of learning.",
+        description="An hour is usually one CPD credit.",
         render_kw={"inputmode": "numeric"},
     )
     link = StringField(
