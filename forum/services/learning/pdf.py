@@ -80,14 +80,7 @@ def _heading(pdf: LogPDF, report: LogReport) -> None:
     _text(pdf, 22, INK, "B")
     pdf.cell(0, 12, "Learning log", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    rows = [("Name", report.member_name)]
-    if report.gmc_number:
-        rows.append(("GMC number", report.gmc_number))
-    rows += [
-        ("Period", report.range_label),
-        ("Prepared", f"{long_date(report.made_on)}, from {report.site_name}"),
-    ]
-    for label, value in rows:
+    for label, value in report.detail_rows():
         _text(pdf, 10, MUTED)
         pdf.cell(32, 6.5, label)
         _text(pdf, 10, INK, "B" if label == "Name" else "")

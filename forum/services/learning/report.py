@@ -75,6 +75,16 @@ class LogReport:
         per = log_reads.credits_label(self.credits_per_hour)
         return f"{per} credit{'' if self.credits_per_hour == 1 else 's'} for each hour of learning"
 
+    def detail_rows(self) -> list[tuple[str, str]]:
+        """Who and when, as the exports head them."""
+        rows = [("Name", self.member_name)]
+        if self.gmc_number:
+            rows.append(("GMC number", self.gmc_number))
+        return rows + [
+            ("Period", self.range_label),
+            ("Prepared", f"{long_date(self.made_on)}, from {self.site_name}"),
+        ]
+
     def filename(self, extension: str) -> str:
         return f"learning-log-{self.start.isoformat()}-to-{self.end.isoformat()}.{extension}"
 

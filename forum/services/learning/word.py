@@ -57,12 +57,7 @@ def _muted(paragraph: Paragraph, text: str, *, bold: bool = False, size: float =
 def _heading(document: DocumentType, report: LogReport) -> None:
     _muted(document.add_paragraph(), "CONTINUING PROFESSIONAL DEVELOPMENT", bold=True)
     document.add_heading("Learning log", level=0)
-    rows = [("Name", report.member_name)]
-    if report.gmc_number:
-        rows.append(("GMC number", report.gmc_number))
-    rows += [
-        ("Period", report.range_label),
-        ("Prepared", f"{long_date(report.made_on)}, from {report.site_name}"),
+    rows = report.detail_rows() + [
         ("Entries", str(report.totals.entries)),
         ("Time", report.totals.time_label),
         ("CPD credits", f"{credits_label(report.totals.credits)} ({report.credits_rule})"),
