@@ -11,10 +11,12 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import LearningEntry, User, utcnow
+from tests.corpus import bad_inputs, needs_corpus
 from tests.factories import (
     PASSWORD,
     export_learning_log,
@@ -216,3 +218,28 @@ def test_the_members_data_export_has_the_log_and_deletion_removes_it(app, client
     assert deleted.status_code == 302
     assert _count_entries() == 0
     assert db.session.get(User, member.id).gmc_number == ""
+
+
+# Bad input ---------------------------------------------------------------------------------------
+
+TEXT_TAGS = [
+    tag
+    for tag in bad_inputs()
+    if tag.startswith(("overlong-", "markdown-", "unicode-", "sqli-", "search-"))
+]
+
+
+@needs_corpus
+@pytest.mark.parametrize("tag", TEXT_TAGS)
+def test_any_text_is_saved_and_exported_or_refused_with_the_text_kept(app, client, tag):
+    value = bad_inputs()[tag]
+    sign_in(client, make_user())
+    response = client.post("/account/learning/new", data=_form(learned=value))
+    assert response.status_code in (302, 422), response.status_code
+    if response.status_code == 422:
+        assert _count_entries() == 0
+        assert str(escape(value[:40])) in response.get_data(as_text=True)
+        return
+    for kind in ("pdf", "docx", "csv"):
+        exported = export_learning_log(client, kind, TODAY, TODAY)
+        assert exported.status_code == 200, kind
