@@ -9,12 +9,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from forum import policy, queries
 from forum.errors import ServiceError, attach_to_form
+from forum.extensions import limiter
 from forum.forms.learning import EntryForm, ExportForm
 from forum.links import external_url
 from forum.models import LearningEntry, utcnow
@@ -173,7 +184,12 @@ def delete(entry_id: int) -> BaseResponse:
 # Exports ---------------------------------------------------------------------------------------
 
 
+def _export_limit() -> str:
+    return current_app.config["RATELIMIT_LEARNING_EXPORT"]
+
+
 @bp.get("/export")
+@limiter.limit(_export_limit, exempt_when=lambda: not request.args)
 def export() -> Response | tuple[str, int]:
     """The form, or (when it is sent) the file."""
     if not request.args:
