@@ -247,3 +247,20 @@ def test_the_log_and_its_exports_run_as_many_statements_for_many_entries(
         make_learning_entry(member, title=f"Entry {n}", learned_on=TODAY - timedelta(days=n))
     assert counts() == few
     assert few == [3, 3, 3, 3], few  # the member, the entries, the contributions
+
+
+def test_exports_are_rate_limited_and_the_form_is_not(app, database_url):
+    from tests.conftest import build_app
+
+    member = make_user()
+    limited = build_app(
+        database_url, RATELIMIT_ENABLED=True, RATELIMIT_LEARNING_EXPORT="2 per minute"
+    )
+    client = limited.test_client()
+    sign_in(client, member)
+    statuses = [export_learning_log(client, "csv", TODAY, TODAY).status_code for _ in range(3)]
+    form = client.get("/account/learning/export").status_code
+    with limited.app_context():
+        db.engine.dispose()
+    assert statuses == [200, 200, 429]
+    assert form == 200
