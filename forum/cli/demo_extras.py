@@ -85,7 +85,9 @@ Things to try:
 [Safety-netting](/tags/safety-netting);
 - the [library](/library/) of resources, with two small PDFs to download;
 - the **West Yorkshire and Harrogate GPs** category, which only that group (Dr Asha Patel) \
-and the programme staff can read: sign in as Dr Tom O'Connell and it is not there.
+and the programme staff can read: sign in as Dr Tom O'Connell and it is not there;
+- Dr Asha Patel's private [learning log](/account/learning) of CPD reflections, and its PDF \
+for her appraisal.
 
 Never post anything that could identify a patient, here or anywhere on the forum."""
 
