@@ -52,13 +52,14 @@ class AppraisalYear:
 
     @property
     def long_label(self) -> str:
-        return f"{_day(self.start)} to {_day(self.end)}"
+        return f"{long_date(self.start)} to {long_date(self.end)}"
 
     def shifted(self, years: int) -> AppraisalYear:
         return AppraisalYear(self.first + years, self.start_month)
 
 
-def _day(day: date) -> str:
+def long_date(day: date) -> str:
+    """``1 April 2026``."""
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 

@@ -16,8 +16,8 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, WrapMode, XPos, YPos
 from fpdf.fonts import FontFace
 
-from forum.queries.learning import credits_label
-from forum.services.learning.report import PROMPT_LABELS, EntryRow, LogReport, long_date
+from forum.queries.learning import credits_label, long_date
+from forum.services.learning.report import PROMPT_LABELS, EntryRow, LogReport
 
 FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 FONT = "DejaVu"

@@ -17,10 +17,10 @@ from forum.models import LearningEntry, User, utcnow
 from forum.policy import Actor, can_keep_learning_log, can_manage_own_account, require
 from forum.queries import learning as log_reads
 from forum.queries import site as site_reads
+from forum.queries.learning import long_date
 
 #: The longest range one export covers (a five-year revalidation cycle, and a little more).
 MAX_DAYS = 6 * 366
-FORMATS = ("pdf", "docx", "csv")
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,6 @@ class LogReport:
 
     def filename(self, extension: str) -> str:
         return f"learning-log-{self.start.isoformat()}-to-{self.end.isoformat()}.{extension}"
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def check_range(start: date, end: date) -> None:

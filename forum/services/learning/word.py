@@ -15,8 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from forum.queries.learning import credits_label
-from forum.services.learning.report import PROMPT_LABELS, EntryRow, LogReport, long_date
+from forum.queries.learning import credits_label, long_date
+from forum.services.learning.report import PROMPT_LABELS, EntryRow, LogReport
 
 MUTED, ACCENT = RGBColor(0x5F, 0x63, 0x68), RGBColor(0x00, 0x52, 0x93)
 
