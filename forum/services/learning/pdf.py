@@ -21,9 +21,11 @@ from forum.services.learning.report import PROMPT_LABELS, EntryRow, LogReport
 
 FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 FONT = "DejaVu"
-INK, MUTED, ACCENT, RULE, PANEL = (33, 37, 41), (95, 99, 104), (0, 82, 147), (200, 204, 208), (
-    241, 244, 247,
-)  # fmt: skip
+INK = (33, 37, 41)
+MUTED = (95, 99, 104)
+ACCENT = (0, 82, 147)
+RULE = (200, 204, 208)
+PANEL = (241, 244, 247)
 #: Less room than this at the foot of a page, and the next entry starts on a new one.
 ENTRY_MIN_SPACE = 45
 
@@ -53,6 +55,8 @@ class LogPDF(FPDF):
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
         who = f"Learning log of {self.report.member_name} · {self.report.range_label}"
+        while self.get_string_width(who) > self.epw - 32:  # a very long name
+            who = who[:-2] + "…"
         self.cell(self.epw - 30, 5, who)
         self.cell(30, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
