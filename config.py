@@ -168,6 +168,10 @@ class Config:
     #: Seconds to wait for a receiver to connect and answer.
     WEBHOOKS_TIMEOUT_SECONDS = 10
 
+    # The learning log (docs/learning-log.md)
+    #: Exports per client address (a PDF of a long log takes a few seconds to lay out).
+    RATELIMIT_LEARNING_EXPORT = "10 per minute;100 per hour"
+
 
 class DevelopmentConfig(Config):
     SECRET_KEY = "dev-only-not-secret"

@@ -413,3 +413,27 @@ def next_guideline_version(
             )
         )
     return _committed(version)
+
+
+# The learning log ------------------------------------------------------------------------------
+
+
+def make_learning_entry(user: User, **fields: Any) -> Any:
+    """An entry in ``user``'s learning log, dated today unless ``learned_on`` says otherwise."""
+    from forum.models import utcnow
+    from forum.services.learning import entries as log_entries
+
+    db.session.commit()
+    details = log_entries.EntryDetails(
+        learned_on=fields.pop("learned_on", utcnow().date()),
+        title=fields.pop("title", "A webinar on lung cancer"),
+        minutes=fields.pop("minutes", 60),
+        learned=fields.pop("learned", "Chest X-ray within two weeks."),
+        **fields,
+    )
+    return _committed(log_entries.add_entry(user, details))
+
+
+def export_learning_log(client: FlaskClient, kind: str, start: Any, end: Any) -> Any:
+    """The signed-in member's export of the dates ``start`` to ``end``, as ``kind``."""
+    return client.get(f"/account/learning/export?start={start}&end={end}&format={kind}")

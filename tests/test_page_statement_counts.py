@@ -67,6 +67,7 @@ from forum.services.discussions import posting as discussions
 from forum.services.groups import admin as groups_admin
 from forum.services.groups import members as group_members
 from forum.services.guidance import register as guideline_register
+from forum.services.learning import entries as learning_entries
 from forum.services.library import resources as library
 from forum.services.membership import accounts, invitations, join_requests, pledge
 from forum.services.membership import data as member_data
@@ -317,6 +318,21 @@ PAGES: dict[str, Visit] = {
     "api.post": Visit("/api/v1/posts/{post}", MEMBER, fixed=True),
     "api.search_posts": Visit("/api/v1/search?q=sarcoma&limit=100", MEMBER),
     "api.queue": Visit("/api/v1/mod/queue?limit=100", MODERATOR),
+    # The learning log: the member's own entries (one more each round), the contributions,
+    # the forms, and the exports of a year (each file longer as the log grows)
+    "learning.index": Visit("/account/learning", MEMBER),
+    "learning.index[year]": Visit("/account/learning?year={log_year}", MEMBER),
+    "learning.new": Visit("/account/learning/new", MEMBER, fixed=True),
+    "learning.new[thread]": Visit("/account/learning/new?thread={thread}", MEMBER, fixed=True),
+    "learning.new[post]": Visit("/account/learning/new?post={post}", MEMBER, fixed=True),
+    "learning.new[resource]": Visit(
+        "/account/learning/new?resource={resource}", MEMBER, fixed=True
+    ),
+    "learning.edit": Visit("/account/learning/{learning_entry}/edit", MEMBER, fixed=True),
+    "learning.export": Visit("/account/learning/export", MEMBER, fixed=True),
+    "learning.export[pdf]": Visit("/account/learning/export?{log_range}&format=pdf", MEMBER),
+    "learning.export[docx]": Visit("/account/learning/export?{log_range}&format=docx", MEMBER),
+    "learning.export[csv]": Visit("/account/learning/export?{log_range}&format=csv", MEMBER),
 }
 # fmt: on
 
@@ -565,9 +581,30 @@ def build_world() -> World:
         category_ids=[things["reviews"].id],
     ).id  # fmt: skip
     _commit()
+    _learning_log(world)
     add_round(world, 0)
     _accept_current_pledge(world)
     return world
+
+
+def _learning_log(world: World) -> None:
+    """The member's learning log: an entry to edit, and the dates its pages show."""
+    today = utcnow().date()
+    entry = _learning_entry(world.people["member"], "The first entry")
+    world.ids.update(
+        learning_entry=entry.id, log_year=today.year - (today.month < 4),
+        log_range=f"start={today - timedelta(days=365)}&end={today}",
+    )  # fmt: skip
+
+
+def _learning_entry(member: User, title: str) -> Any:
+    _commit()
+    details = learning_entries.EntryDetails(
+        learned_on=utcnow().date(), title=title, minutes=30, learned=f"{title}: what I learned."
+    )
+    entry = learning_entries.add_entry(member, details)
+    _commit()
+    return entry
 
 
 def _first_version(code: str) -> int:
@@ -740,6 +777,7 @@ def add_round(world: World, n: int) -> None:
         event_names=["post.created"], category_ids=[category.id],
     )  # fmt: skip
     _commit()
+    _learning_entry(member, f"Round {n}: a webinar on sarcoma")
 
 
 def _guideline(actor: User, code: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.cli.demo_guidance import seed_guidelines
+from forum.cli.demo_learning import seed_learning
 from forum.extensions import db
 from forum.models import Category, Tag, Thread, User
 from forum.policy import SYSTEM
@@ -84,7 +85,9 @@ Things to try:
 [Safety-netting](/tags/safety-netting);
 - the [library](/library/) of resources, with two small PDFs to download;
 - the **West Yorkshire and Harrogate GPs** category, which only that group (Dr Asha Patel) \
-and the programme staff can read: sign in as Dr Tom O'Connell and it is not there.
+and the programme staff can read: sign in as Dr Tom O'Connell and it is not there;
+- Dr Asha Patel's private [learning log](/account/learning) of CPD reflections, and its PDF \
+for her appraisal.
 
 Never post anything that could identify a patient, here or anywhere on the forum."""
 
@@ -150,6 +153,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _library(users, moderator, tags)
     _welcome(admin)
     seed_guidelines(moderator, users)
+    seed_learning(users)
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:

@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.forms.confidentiality import ConfidentialityFields
@@ -86,6 +86,14 @@ class ProfileForm(ConfidentialityFields, FlaskForm):
         ],
         description="Shown beside your posts. For example, paid work for a diagnostics company. "
         "Leave empty if you have none.",
+    )
+    gmc_number = StringField(
+        "GMC number (optional)",
+        validators=[Optional(), Regexp(r"^\d{7}$", message="A GMC number has 7 digits.")],
+        filters=[strip_whitespace],
+        description="Printed on your learning log's exports for your appraiser. Only you see "
+        "it: it is never shown on your profile or to other members.",
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
 
 

@@ -35,6 +35,9 @@ CHECKED = (
     "organisation",
     "bio",
     "interests",
+    "learned",
+    "practice_change",
+    "follow_up",
 )
 
 

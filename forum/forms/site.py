@@ -1,7 +1,10 @@
 """The site's settings and pages (admins)."""
 
+import calendar
+
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from forum.forms.fields import NoControlCharacters, strip_whitespace
@@ -51,6 +54,22 @@ class SiteSettingsForm(FlaskForm):
         description="An accepted answer is listed for review this long after it is accepted or "
         "last reviewed (1 to 60 months; 12 unless you change it).",
         render_kw={"inputmode": "numeric"},
+    )
+    # The learning log (docs/learning-log.md)
+    appraisal_month = SelectField(
+        "Appraisal year starts in",
+        choices=[SelectChoice(str(n), calendar.month_name[n]) for n in range(1, 13)],
+        default="4",
+        description="Members' learning logs are grouped and totalled by appraisal year "
+        "(April unless you change it).",
+    )
+    credits_per_hour = DecimalField(
+        "CPD credits for an hour of learning",
+        places=2,
+        validators=[Optional(), NumberRange(0.1, 10, "Give a number of credits from 0.1 to 10.")],
+        default=1,
+        description="The RCGP counts one credit an hour; the learning log's totals use this.",
+        render_kw={"inputmode": "decimal"},
     )
 
 

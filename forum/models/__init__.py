@@ -20,6 +20,7 @@ from forum.models.guidance import (
     Recommendation,
     RecommendationStatus,
 )
+from forum.models.learning import LearningEntry
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
 from forum.models.moderation import (
@@ -153,4 +154,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
+    # The learning log
+    "LearningEntry",
 ]

@@ -32,7 +32,11 @@ LICENCE_LABELS = {
 
 class Resource(Base):
     __tablename__ = "resources"
-    __table_args__ = (Index("ix_resources_review_by", "review_by"),)
+    __table_args__ = (
+        Index("ix_resources_review_by", "review_by"),
+        #: The learning log's contributions summary counts a member's resources.
+        Index("ix_resources_created_by", "created_by_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The discussion thread ("how I used or adapted this"); its category and visibility

@@ -27,6 +27,10 @@ class SiteSettings(Base):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     #: How long an accepted answer stands before it is due a review (docs/answers.md).
     answer_review_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    #: The month (1 to 12) an appraisal year starts in, for the learning log.
+    appraisal_year_start_month: Mapped[int] = mapped_column(default=4, server_default="4")
+    #: CPD credits for an hour of learning (the RCGP counts one).
+    learning_credits_per_hour: Mapped[float] = mapped_column(default=1.0, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_name: Mapped[str] = mapped_column(String(80), default="")

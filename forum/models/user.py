@@ -34,6 +34,8 @@ class User(Base):
     bio: Mapped[str] = mapped_column(Text, default="")
     #: Conflict-of-interest declaration, shown beside the member's posts.
     interests: Mapped[str] = mapped_column(String(500), default="")
+    #: Optional, 7 digits: printed on the member's own learning-log exports, never shown to others.
+    gmc_number: Mapped[str] = mapped_column(String(7), default="", server_default="")
     #: Bumped to end every session at once (sign out everywhere, password change, suspension).
     session_version: Mapped[int] = mapped_column(default=1)
     post_count: Mapped[int] = mapped_column(default=0)

@@ -53,8 +53,10 @@ from forum.policy.library import (
     can_view_resource,
 )
 from forum.policy.membership import (
+    can_change_learning_entry,
     can_edit_profile,
     can_invite,
+    can_keep_learning_log,
     can_manage_groups,
     can_manage_member,
     can_manage_notifications,
@@ -135,6 +137,8 @@ __all__ = [
     "can_manage_member",
     "can_manage_notifications",
     "can_manage_own_account",
+    "can_keep_learning_log",
+    "can_change_learning_entry",
     "can_manage_tags",
     "can_manage_watched_words",
     "can_mark_helpful",

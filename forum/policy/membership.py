@@ -51,3 +51,13 @@ def can_manage_own_account(actor: Actor, member: Any) -> bool:
 def can_manage_notifications(actor: Actor, user_id: int | None) -> bool:
     """Settings, watching levels and marking notifications read: the member's own only."""
     return is_member(actor) and user_id is not None and actor.id == user_id
+
+
+def can_keep_learning_log(actor: Actor) -> bool:
+    """Any signed-in member keeps a learning log of their own."""
+    return is_member(actor)
+
+
+def can_change_learning_entry(actor: Actor, entry: Any) -> bool:
+    """Read, edit, delete and export a learning-log entry: its author alone, staff neither."""
+    return is_member(actor) and entry.user_id == actor.id

@@ -41,6 +41,9 @@ class SiteSnapshot:
     saved: bool = False
     #: How long an accepted answer stands before it is due a review.
     answer_review_months: int = 12
+    #: The learning log: the month an appraisal year starts in, and credits for an hour.
+    appraisal_year_start_month: int = 4
+    learning_credits_per_hour: float = 1.0
 
 
 @cache
@@ -58,6 +61,8 @@ def _snapshot(row: SiteSettings | None) -> SiteSnapshot:
     return SiteSnapshot(
         row.name, row.description, welcome, row.contact_email, saved=True,
         answer_review_months=row.answer_review_months or 12,
+        appraisal_year_start_month=row.appraisal_year_start_month or 4,
+        learning_credits_per_hour=row.learning_credits_per_hour or 1.0,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from forum.cards import threads as thread_cards
 from forum.cards.times import time_tag, timeago
 from forum.models.thread import KIND_NAMES
 from forum.queries import answer_review
+from forum.queries import learning as learning_log
 from forum.queries import site as site_reads
 from forum.services.moderation import queue as moderation_queue
 from forum.text.paragraphs import paragraphs
@@ -29,5 +30,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["moderation_pending"] = moderation_queue.pending_count
     # Accepted answers due a review, for the moderation area's navigation (one statement).
     app.jinja_env.globals["answers_due_count"] = answer_review.count_due
+    # The learning log's figures: 1 h 30 min, and 1.5 credits.
+    app.jinja_env.filters["minutes"] = learning_log.minutes_label
+    app.jinja_env.filters["credits"] = learning_log.credits_label
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -44,6 +44,10 @@ FIELD_NAMES: dict[str, str] = {
     "organisation": "practice or organisation",
     "bio": "“About you”",
     "interests": "interests",
+    # The learning log's reflective prompts
+    "learned": "“What I learned”",
+    "practice_change": "“How it changes my practice”",
+    "follow_up": "“Anything to follow up”",
 }
 BLOCK, CONFIRM, NUDGE = "block", "confirm", "nudge"
 #: Findings kept per review (a post listing a hundred postcodes is reviewed all the same).

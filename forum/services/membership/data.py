@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
@@ -37,7 +37,8 @@ from forum.text.former_members import FORMER_MEMBER, former_address
 
 PROFILE_COLUMNS = (
     "id", "email", "username", "display_name", "role", "job_title", "organisation", "alliance",
-    "bio", "interests", "post_count", "created_at", "last_seen_at", "email_verified_at",
+    "bio", "interests", "gmc_number",
+    "post_count", "created_at", "last_seen_at", "email_verified_at",
 )  # fmt: skip
 #: Tables of other features whose rows with ``user_id`` = the member are theirs to download.
 OWN_ROW_TABLES = {
@@ -53,13 +54,14 @@ OWN_ROW_TABLES = {
     "bookmarks": ("bookmarks",),
     "drafts": ("drafts",),
     "groups": ("group_members",),
+    "learning_log": ("learning_entries",),
 }
 #: Columns never exported, whatever table they are in.
 SECRET_COLUMNS = {"password_hash", "totp_secret", "code_hash", "token_hash", "secret"}
 
 
 def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
 
 def _profile(user: User) -> dict[str, Any]:
@@ -167,6 +169,7 @@ _README = """Your data from the forum, exported {when} (UTC).
 profile.json             your profile and account settings
 posts.json               every post you wrote, with its earlier versions
 pledge_acceptances.json  when you accepted each version of the confidentiality pledge
+learning_log.json        your learning log: every entry and reflection
 the other files          your reactions, notifications, settings, subscriptions and groups
 """
 
@@ -190,7 +193,7 @@ def anonymise(user: User) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.email = former_address(user.id)
     user.username, user.display_name = f"former_{user.id}", FORMER_MEMBER
-    for name in ("job_title", "organisation", "alliance", "bio", "interests"):
+    for name in ("job_title", "organisation", "alliance", "bio", "interests", "gmc_number"):
         setattr(user, name, "")
     user.password_hash = user.totp_secret = user.totp_enabled_at = None
     user.anonymised_at = user.deactivated_at = now

@@ -32,6 +32,7 @@ from forum.models import (
     Flag,
     Invitation,
     JoinRequest,
+    LearningEntry,
     MemberNote,
     MemberSanction,
     ModerationItem,
@@ -128,6 +129,8 @@ OWN_ROWS: tuple[Any, ...] = (
     Bookmark,
     Draft,
     ThreadRead,
+    # The learning log is private: it goes with the account.
+    LearningEntry,
 )
 
 

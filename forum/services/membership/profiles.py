@@ -26,7 +26,7 @@ from forum.services.membership.tokens import (
     read_token,
 )
 
-PROFILE_FIELDS = ("job_title", "organisation", "alliance", "bio", "interests")
+PROFILE_FIELDS = ("job_title", "organisation", "alliance", "bio", "interests", "gmc_number")
 
 
 def update_profile(
@@ -51,6 +51,9 @@ def update_profile(
         raise ServiceError("Enter your name as colleagues know you.", "display_name")
     if fields.get("alliance") and fields["alliance"] not in ALLIANCES:
         raise ServiceError("Choose a Cancer Alliance from the list.", "alliance")
+    gmc = (fields.get("gmc_number") or "").strip()
+    if gmc and not (len(gmc) == 7 and gmc.isascii() and gmc.isdigit()):
+        raise ServiceError("A GMC number has 7 digits.", "gmc_number")
     username = check_handle(user, username)
     before = {"display_name": user.display_name, "username": user.username}
     if username != user.username:

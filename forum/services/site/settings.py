@@ -24,6 +24,8 @@ from forum.text import markup
 NAME_MAX, DESCRIPTION_MAX, WELCOME_MAX, EMAIL_MAX = 80, 200, 5_000, 254
 #: How long an accepted answer may stand before it is due a review (docs/answers.md).
 REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 60
+#: The learning log's credits for an hour of learning (docs/learning-log.md).
+CREDITS_MIN, CREDITS_MAX = 0.1, 10.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class SiteDetails:
     welcome: str
     contact_email: str
     answer_review_months: int = 12
+    appraisal_year_start_month: int = 4
+    learning_credits_per_hour: float = 1.0
 
 
 def check_staff_texts(texts: dict[str, str]) -> None:
@@ -79,7 +83,19 @@ def _cleaned(details: SiteDetails) -> SiteDetails:
     if not REVIEW_MONTHS_MIN <= months <= REVIEW_MONTHS_MAX:
         message = f"Give a number of months from {REVIEW_MONTHS_MIN} to {REVIEW_MONTHS_MAX}."
         raise ServiceError(message, "answer_review_months")
-    return SiteDetails(name, description, welcome, _contact(details.contact_email), months)
+    _check_learning(details)
+    return SiteDetails(
+        name, description, welcome, _contact(details.contact_email), months,
+        details.appraisal_year_start_month, round(details.learning_credits_per_hour, 2),
+    )  # fmt: skip
+
+
+def _check_learning(details: SiteDetails) -> None:
+    if not 1 <= details.appraisal_year_start_month <= 12:
+        raise ServiceError("Choose the month the appraisal year starts in.", "appraisal_month")
+    if not CREDITS_MIN <= details.learning_credits_per_hour <= CREDITS_MAX:
+        message = f"Give a number of credits from {CREDITS_MIN:g} to {CREDITS_MAX:g}."
+        raise ServiceError(message, "credits_per_hour")
 
 
 def _shown(row: SiteSettings) -> dict[str, object]:
@@ -89,6 +105,8 @@ def _shown(row: SiteSettings) -> dict[str, object]:
         "contact_email": row.contact_email,
         "welcome_characters": len(row.welcome_source),
         "answer_review_months": row.answer_review_months,
+        "appraisal_year_start_month": row.appraisal_year_start_month,
+        "learning_credits_per_hour": row.learning_credits_per_hour,
     }
 
 
@@ -117,6 +135,8 @@ def save_site_settings(actor: Actor, details: SiteDetails) -> SiteSettings:
     row.welcome_source, row.welcome_html = details.welcome, markup.render_page(details.welcome)
     row.markup_version, row.contact_email = markup.MARKUP_VERSION, details.contact_email
     row.answer_review_months = details.answer_review_months
+    row.appraisal_year_start_month = details.appraisal_year_start_month
+    row.learning_credits_per_hour = details.learning_credits_per_hour
     row.updated_at, row.updated_by_id = utcnow(), actor.id
     row.updated_by_name = getattr(actor, "display_name", "")
     audit.record(actor, "site.settings", before=before, after=_shown(row))

@@ -31,6 +31,8 @@ def _prefill(form: SiteSettingsForm) -> None:
     form.welcome.data = row.welcome_source if row else DEFAULT_WELCOME
     form.contact_email.data = row.contact_email if row else ""
     form.answer_review_months.data = row.answer_review_months if row else 12
+    form.appraisal_month.data = str(row.appraisal_year_start_month if row else 4)
+    form.credits_per_hour.data = row.learning_credits_per_hour if row else 1
 
 
 def _details(form: SiteSettingsForm) -> site_settings.SiteDetails:
@@ -40,7 +42,16 @@ def _details(form: SiteSettingsForm) -> site_settings.SiteDetails:
         welcome=form.welcome.data or "",
         contact_email=form.contact_email.data or "",
         answer_review_months=_months(form),
+        appraisal_year_start_month=int(form.appraisal_month.data or 4),
+        learning_credits_per_hour=_credits(form),
     )
+
+
+def _credits(form: SiteSettingsForm) -> float:
+    """Left empty, the credits for an hour stay as they were."""
+    if form.credits_per_hour.data is not None:
+        return float(form.credits_per_hour.data)
+    return site_reads.site_settings().learning_credits_per_hour
 
 
 def _months(form: SiteSettingsForm) -> int:

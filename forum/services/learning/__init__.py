@@ -1,0 +1,1 @@
+"""The learning log: private CPD entries and their exports for appraisal."""

@@ -1,0 +1,1 @@
+"""The learning log: the member's private CPD entries and their exports."""
