@@ -147,3 +147,9 @@ class RejectJoinRequestForm(FlaskForm):
             NoControlCharacters(),
         ],
     )
+
+
+class OrganisationJoinForm(JoinRequestForm):
+    """Asking to join through an organisation account, which already verified the address."""
+
+    email = None

@@ -33,6 +33,7 @@ from forum.views.membership import (
     auth,
     join,
     members,
+    organisation,
     passwords,
     two_factor,
     users,
@@ -73,5 +74,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         admin_guidelines, guidance_register,
         # webhooks
         admin_webhooks,
+        # organisation sign-in (OpenID Connect)
+        organisation,
     )
 )  # fmt: skip

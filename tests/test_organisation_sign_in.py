@@ -1,0 +1,416 @@
+"""Organisation sign-in (OpenID Connect) against a real provider on loopback.
+
+The provider is the npm package ``oidc-provider`` (tests/oidc/provider.mjs); the forum talks
+to it over HTTP through Authlib, and these tests go through the provider's own sign-in and
+consent pages with a real HTTP client (the browser journeys are in
+tests/browser/test_organisation_sign_in_journey.py). Faulty tokens are made by the provider
+itself, through its configuration: a hook that makes it address a second client's ID tokens
+to another site (wrong audience), a provider whose clock runs ten minutes slow with one-minute ID tokens
+(expired), an authorisation request that carries an earlier sign-in's nonce (replayed nonce).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from forum.extensions import db
+from forum.models import AuditEntry, JoinRequest, LinkedIdentity, User
+from forum.web import organisation_sign_in
+from tests.factories import PASSWORD, make_moderator, make_user, publish_pledge, sign_in
+from tests.oidc.running import (
+    client_registration,
+    forum_provider,
+    free_port,
+    path_of,
+    running_provider,
+    walk_provider,
+)
+
+BASE = "http://forum.test"
+ACCOUNTS = {
+    "new-gp": {"email": "nia.okafor@nhs.net", "email_verified": True, "name": "Dr Nia Okafor"},
+    "existing": {"email": "Sam.Patel@nhs.net", "email_verified": True, "name": "Sam Patel"},
+    "staff-mfa": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd", "mfa"]},
+    "staff-pwd": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd"]},
+    "unverified": {"email": "unverified@nhs.net", "email_verified": False},
+    "elsewhere": {"email": "someone@gmail.com", "email_verified": True},
+    "no-email": {"name": "No Address"},
+}
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """One provider: the forum's client, and a second client whose ID tokens the provider
+    addresses to another site."""
+    clients = [
+        client_registration("forum", BASE, "nhs", "nhs-auto"),
+        client_registration("forum-b", BASE, "misdirected"),
+    ]
+    with running_provider(
+        clients=clients, accounts=ACCOUNTS, audiences={"forum-b": "another-site"}
+    ) as running:
+        yield running
+
+
+def configure(app, *entries) -> None:
+    app.config["BASE_URL"] = BASE
+    app.config["OIDC_PROVIDERS"] = list(entries)
+    organisation_sign_in.register(app)
+
+
+@pytest.fixture
+def oidc_app(app, provider):
+    configure(
+        app,
+        forum_provider("nhs", provider.issuer, trust_mfa=True),
+        forum_provider("nhs-auto", provider.issuer, label="NHSmail (auto)", auto_approve=True),
+        forum_provider("misdirected", provider.issuer, client_id="forum-b"),
+    )
+    return app
+
+
+def start(client, name: str = "nhs") -> str:
+    response = client.post(f"/login/org/{name}")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response.location
+
+
+def through_provider(client, provider, login: str, name: str = "nhs"):
+    """Sign in at the provider as ``login`` and bring its answer back to the forum."""
+    back = walk_provider(start(client, name), login, provider.issuer)
+    assert back.startswith(f"{BASE}/login/org/{name}/callback"), back
+    return client.get(path_of(back))
+
+
+def counts() -> tuple[int, int, int, int]:
+    db.session.commit()
+    return (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(LinkedIdentity.id))),
+        db.session.scalar(select(func.count(JoinRequest.id))),
+        db.session.scalar(
+            select(func.count(AuditEntry.id)).where(AuditEntry.action != "auth.sign_in_failed")
+        ),
+    )
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+# Signing in -----------------------------------------------------------------------------
+
+
+def test_the_sign_in_page_offers_each_configured_provider(oidc_app, client):
+    page = text(client.get("/login"))
+    assert "Sign in with NHSmail</button>" in page
+    assert 'action="/login/org/nhs"' in page
+
+
+def test_discovery_pkce_state_and_nonce_are_sent(oidc_app, client, provider):
+    location = start(client)
+    assert location.startswith(f"{provider.issuer}/auth?")
+    for part in ("code_challenge_method=S256", "code_challenge=", "state=", "nonce=",
+                 "scope=openid+email+profile", "client_id=forum"):  # fmt: skip
+        assert part in location
+
+
+def test_an_existing_account_is_linked_by_its_verified_email(oidc_app, client, provider):
+    user = make_user(email="sam.patel@nhs.net")
+    response = through_provider(client, provider, "existing")
+    assert response.status_code == 302, text(response)[-1500:]
+    assert response.location == "/"
+    db.session.commit()
+    [link] = db.session.scalars(select(LinkedIdentity)).all()
+    assert (link.user_id, link.subject, link.provider) == (user.id, "existing", "nhs")
+    assert link.issuer == provider.issuer and link.last_used_at is not None
+    assert db.session.get(User, user.id).linked_identity_count == 1
+    page = text(client.get("/account"))
+    assert "NHSmail</strong> (sam.patel@nhs.net), linked" in page
+
+
+def test_the_pledge_is_asked_as_after_password_sign_in(oidc_app, client, provider):
+    publish_pledge()
+    make_user(email="sam.patel@nhs.net")
+    response = through_provider(client, provider, "existing")
+    assert response.location.startswith("/pledge")
+
+
+def test_a_new_person_asks_to_join_and_staff_approval_links_their_account(
+    oidc_app, client, provider
+):
+    response = through_provider(client, provider, "new-gp")
+    assert response.location == "/login/org/join"
+    page = text(client.get("/login/org/join"))
+    assert "nia.okafor@nhs.net" in page and 'value="Dr Nia Okafor"' in page
+    response = client.post("/login/org/join", data={
+        "display_name": "Dr Nia Okafor", "job_title": "GP partner",
+        "organisation": "Riverside Surgery", "alliance": "", "reason": "Cancer lead for our PCN.",
+    })  # fmt: skip
+    assert response.location == "/register/sent"
+    db.session.commit()
+    [request] = db.session.scalars(select(JoinRequest)).all()
+    assert request.is_pending and request.email == "nia.okafor@nhs.net"
+    assert (request.identity_provider, request.identity_subject) == ("nhs", "new-gp")
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+    from forum.services.membership import join_requests
+
+    user = join_requests.approve_join_request(make_moderator(), request)
+    db.session.commit()
+    assert user.password_hash is None and user.linked_identity_count == 1 and user.is_active
+    other = oidc_app.test_client()
+    assert through_provider(other, provider, "new-gp").location == "/"
+
+
+def test_an_auto_approved_provider_lets_a_new_member_in_at_once(oidc_app, client, provider):
+    through_provider(client, provider, "new-gp", name="nhs-auto")
+    response = client.post("/login/org/join", data={
+        "display_name": "Dr Nia Okafor", "job_title": "GP", "organisation": "Riverside",
+        "alliance": "", "reason": "Cancer lead.",
+    })  # fmt: skip
+    assert response.location.startswith("/pledge")
+    db.session.commit()
+    user = db.session.scalar(select(User).where(User.email == "nia.okafor@nhs.net"))
+    assert user.linked_identity_count == 1 and user.password_hash is None
+    assert client.get("/account").status_code == 200
+
+
+def test_the_join_form_without_a_verified_identity_goes_back_to_sign_in(oidc_app, client):
+    assert client.get("/login/org/join").location == "/login"
+
+
+def test_a_suspended_or_banned_member_is_refused_as_with_a_password(oidc_app, client, provider):
+    from forum.models import utcnow
+
+    make_user(email="sam.patel@nhs.net", banned_at=utcnow())
+    before = counts()
+    response = through_provider(client, provider, "existing")
+    assert response.status_code == 403
+    assert "suspended, banned or closed" in text(response)
+    assert counts() == before
+
+
+def test_an_unknown_provider_is_not_found(oidc_app, client):
+    assert client.post("/login/org/nowhere").status_code == 404
+    assert client.get("/login/org/nowhere/callback").status_code == 404
+
+
+# Refused, with a clear message and no account touched -----------------------------------
+
+
+@pytest.fixture
+def known_member(oidc_app):
+    """Someone every refusal below could otherwise have signed in as or linked to."""
+    for email in ("sam.patel@nhs.net", "unverified@nhs.net", "someone@gmail.com"):
+        make_user(email=email)
+
+
+def refused(response, words: str) -> None:
+    assert response.status_code in (400, 403), response.status_code
+    page = text(response)
+    assert words in page, page[:3000]
+    assert "No forum account was changed." in page
+
+
+def test_an_unverified_email_is_refused(oidc_app, known_member, client, provider):
+    before = counts()
+    response = through_provider(client, provider, "unverified")
+    refused(response, "NHSmail has not verified the address unverified@nhs.net")
+    assert counts() == before and client.get("/account").status_code == 302
+
+
+def test_an_email_from_a_domain_the_provider_may_not_vouch_for_is_refused(
+    oidc_app, known_member, client, provider
+):
+    before = counts()
+    response = through_provider(client, provider, "elsewhere")
+    refused(response, "NHSmail may not vouch for addresses at gmail.com")
+    assert counts() == before
+
+
+def test_an_answer_without_an_email_is_refused(oidc_app, client, provider):
+    refused(through_provider(client, provider, "no-email"), "did not share an email address")
+
+
+def test_an_id_token_for_another_audience_is_refused(oidc_app, known_member, client, provider):
+    before = counts()
+    response = through_provider(client, provider, "existing", name="misdirected")
+    refused(response, "meant for another site (its audience is not this forum)")
+    assert counts() == before
+
+
+def test_an_expired_id_token_is_refused(app, known_member, client, tmp_path):
+    """A provider whose clock is ten minutes slow issues one-minute ID tokens that have
+    expired by the time they arrive (the forum allows a minute's clock difference)."""
+    with running_provider(
+        clients=[client_registration("forum", BASE, "slow")],
+        accounts=ACCOUNTS,
+        clock_offset_seconds=-600,
+        id_token_ttl=60,
+    ) as slow:
+        configure(app, forum_provider("slow", slow.issuer))
+        before = counts()
+        response = through_provider(client, slow, "existing", name="slow")
+    refused(response, "had expired when it arrived")
+    assert counts() == before
+
+
+def test_a_replayed_state_is_refused(oidc_app, known_member, client, provider):
+    back = walk_provider(start(client), "existing", provider.issuer)
+    assert client.get(path_of(back)).location == "/"
+    client.post("/logout")
+    before = counts()
+    response = client.get(path_of(back))
+    refused(response, "This sign-in was already used, or it expired.")
+    assert counts() == before and client.get("/account").status_code == 302
+
+
+def test_a_replayed_nonce_is_refused(oidc_app, known_member, client, provider):
+    """The answer carries the nonce of an earlier sign-in, not of the one it comes back to."""
+    earlier = start(client)
+    current = start(client)
+    old_nonce = re.search(r"nonce=([^&]+)", earlier).group(1)
+    replayed = re.sub(r"nonce=[^&]+", f"nonce={old_nonce}", current)
+    back = walk_provider(replayed, "existing", provider.issuer)
+    before = counts()
+    response = client.get(path_of(back))
+    refused(response, "does not belong to this sign-in (its nonce does not match)")
+    assert counts() == before
+
+
+def test_a_cancelled_sign_in_at_the_provider_changes_nothing(oidc_app, client):
+    start(client)
+    response = client.get("/login/org/nhs/callback?error=access_denied&state=x")
+    refused(response, "did not finish")
+
+
+def test_an_unreachable_provider_gives_a_clear_page(app, client):
+    configure(app, forum_provider("gone", f"http://127.0.0.1:{free_port(5600)}"))
+    response = client.post("/login/org/gone")
+    assert response.status_code == 502 and "could not reach NHSmail" in text(response)
+
+
+# Keys, two-factor, the account page, signing out ---------------------------------------
+
+
+def test_a_rotated_signing_key_is_fetched_again(app, client):
+    port = free_port()
+    registration = [client_registration("forum", BASE, "rotating")]
+    with running_provider(clients=registration, accounts=ACCOUNTS, port=port) as first:
+        configure(app, forum_provider("rotating", first.issuer))
+        make_user(email="sam.patel@nhs.net")
+        assert through_provider(client, first, "existing", name="rotating").location == "/"
+        client.post("/logout")
+    with running_provider(clients=registration, accounts=ACCOUNTS, port=port) as second:
+        # The forum still holds the first key; the new token names a key it has not seen.
+        assert through_provider(client, second, "existing", name="rotating").location == "/"
+
+
+@pytest.fixture
+def staff_2fa_required(oidc_app):
+    oidc_app.config["STAFF_2FA_REQUIRED"] = True
+
+
+def test_a_trusted_providers_mfa_satisfies_the_staff_rule(
+    oidc_app, staff_2fa_required, client, provider
+):
+    make_moderator(email="mod@nhs.net")
+    assert through_provider(client, provider, "staff-mfa").location == "/"
+    assert client.get("/mod/").status_code == 200
+
+
+def test_without_the_mfa_claim_staff_still_set_up_the_forums_code(
+    oidc_app, staff_2fa_required, client, provider
+):
+    make_moderator(email="mod@nhs.net")
+    assert through_provider(client, provider, "staff-pwd").location == "/"
+    assert client.get("/mod/").location.startswith("/account/2fa")
+
+
+def test_an_untrusted_providers_mfa_does_not_count(app, staff_2fa_required, client, provider):
+    configure(app, forum_provider("nhs", provider.issuer, trust_mfa=False))
+    make_moderator(email="mod@nhs.net")
+    through_provider(client, provider, "staff-mfa")
+    assert client.get("/mod/").location.startswith("/account/2fa")
+
+
+def test_a_member_with_the_forums_code_is_asked_for_it_without_the_mfa_claim(
+    oidc_app, client, provider
+):
+    from tests.factories import with_two_factor
+
+    with_two_factor(make_moderator(email="mod@nhs.net"))
+    assert through_provider(client, provider, "staff-pwd").location == "/login/2fa"
+    assert client.get("/account").status_code == 302  # not signed in yet
+    client2 = oidc_app.test_client()
+    assert through_provider(client2, provider, "staff-mfa").location == "/"
+
+
+def test_a_linked_member_may_remove_their_password_but_not_their_last_way_in(
+    oidc_app, client, provider, reload
+):
+    user = make_user(email="sam.patel@nhs.net")
+    through_provider(client, provider, "existing")
+    reload()
+    [link] = db.session.scalars(select(LinkedIdentity)).all()
+    assert "Remove my forum password" in text(client.get("/account"))
+    assert client.post("/account/password/remove").status_code == 302
+    reload()
+    assert db.session.get(User, user.id).password_hash is None
+    assert client.get("/account").status_code == 200  # this device stays signed in
+    client.post(f"/account/organisation/{link.id}/unlink")
+    reload()
+    assert db.session.scalar(select(func.count(LinkedIdentity.id))) == 1
+    assert "Choose a forum password before removing" in text(client.get("/account"))
+    response = oidc_app.test_client().post(
+        "/login", data={"email": "sam.patel@nhs.net", "password": PASSWORD}
+    )
+    assert response.status_code == 422
+
+
+def test_unlinking_with_a_password_kept(oidc_app, client, provider, reload):
+    user = make_user(email="sam.patel@nhs.net")
+    sign_in(client, user)
+    response = through_provider(client, provider, "existing")  # linking while signed in
+    assert response.location == "/account"
+    reload()
+    [link] = db.session.scalars(select(LinkedIdentity)).all()
+    assert client.post(f"/account/organisation/{link.id}/unlink").status_code == 302
+    reload()
+    assert db.session.scalar(select(func.count(LinkedIdentity.id))) == 0
+    assert db.session.get(User, user.id).linked_identity_count == 0
+
+
+def test_another_members_link_cannot_be_removed(oidc_app, client, provider):
+    make_user(email="sam.patel@nhs.net")
+    through_provider(oidc_app.test_client(), provider, "existing")
+    db.session.commit()
+    [link] = db.session.scalars(select(LinkedIdentity)).all()
+    sign_in(client, make_user())
+    client.post(f"/account/organisation/{link.id}/unlink")
+    db.session.commit()
+    assert db.session.scalar(select(func.count(LinkedIdentity.id))) == 1
+
+
+def test_signing_out_ends_the_providers_session_too(oidc_app, client, provider):
+    make_user(email="sam.patel@nhs.net")
+    http = requests.Session()
+    back = walk_provider(start(client), "existing", provider.issuer, http)
+    client.get(path_of(back))
+    response = client.post("/logout")
+    assert response.location.startswith(f"{provider.issuer}/session/end?")
+    assert "id_token_hint=" in response.location
+    assert "post_logout_redirect_uri=http%3A%2F%2Fforum.test%2Flogin" in response.location
+    assert client.get("/account").status_code == 302
+    confirm = http.get(response.location, timeout=10)
+    assert confirm.status_code == 200 and "logout" in confirm.text.lower()
+
+
+def test_a_password_sign_out_stays_on_the_forum(oidc_app, client):
+    sign_in(client, make_user())
+    assert client.post("/logout").location == "/login"
