@@ -4,9 +4,10 @@ The provider is the npm package ``oidc-provider`` (tests/oidc/provider.mjs); the
 to it over HTTP through Authlib, and these tests go through the provider's own sign-in and
 consent pages with a real HTTP client (the browser journeys are in
 tests/browser/test_organisation_sign_in_journey.py). Faulty tokens are made by the provider
-itself, through its configuration: a hook that makes it address a second client's ID tokens
-to another site (wrong audience), a provider whose clock runs ten minutes slow with one-minute ID tokens
-(expired), an authorisation request that carries an earlier sign-in's nonce (replayed nonce).
+itself, through its configuration: a hook that makes it address a second client's ID
+tokens to another site (wrong audience); a provider whose clock runs ten minutes slow, with
+one-minute ID tokens (expired); an authorisation request that carries an earlier sign-in's
+nonce (replayed nonce).
 """
 
 from __future__ import annotations
