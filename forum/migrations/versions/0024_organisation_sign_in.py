@@ -34,9 +34,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_linked_identities")),
-        sa.UniqueConstraint(
-            "issuer", "subject", name=op.f("uq_linked_identities_issuer_subject")
-        ),
+        sa.UniqueConstraint("issuer", "subject", name=op.f("uq_linked_identities_issuer")),
     )
     op.create_index(
         op.f("ix_linked_identities_user_id"), "linked_identities", ["user_id"], unique=False
