@@ -317,6 +317,10 @@ PAGES: dict[str, Visit] = {
     "api.post": Visit("/api/v1/posts/{post}", MEMBER, fixed=True),
     "api.search_posts": Visit("/api/v1/search?q=sarcoma&limit=100", MEMBER),
     "api.queue": Visit("/api/v1/mod/queue?limit=100", MODERATOR),
+    # Organisation sign-in (OpenID Connect): the sweep's app has no provider configured, and
+    # the join form needs a provider's verified answer first (tests/test_organisation_sign_in.py)
+    "organisation.callback": Visit("/login/org/nhs/callback", ANONYMOUS, status=404, fixed=True),
+    "organisation.join": Visit("/login/org/join", ANONYMOUS, status=302, fixed=True),
 }
 # fmt: on
 
