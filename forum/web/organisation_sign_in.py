@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app, session
+from flask import Flask, Response, current_app, session
 from joserfc.errors import ClaimError, ExpiredTokenError, JoseError
 
 from forum.errors import ServiceError
@@ -70,6 +71,8 @@ def register(app: Flask) -> None:
         providers = parse_providers(app.config.get("OIDC_PROVIDERS"))
     except ValueError as error:
         raise RuntimeError(f"FORUM_OIDC_PROVIDERS: {error}") from error
+    if "forum_oidc" not in app.extensions:
+        app.after_request(allow_forms_to_providers)
     oauth = OAuth(app)
     for provider in providers.values():
         oauth.register(
@@ -87,6 +90,22 @@ def register(app: Flask) -> None:
     app.extensions["forum_oidc_providers"] = providers
     app.jinja_env.globals["organisation_providers"] = lambda: list(configured_providers().values())
     app.jinja_env.globals["organisation_provider_label"] = provider_label
+
+
+def allow_forms_to_providers(response: Response) -> Response:
+    """Let the sign-in and sign-out buttons' redirects reach the providers: browsers hold a
+    form's redirect to the page's ``form-action``."""
+    policy = response.headers.get("Content-Security-Policy", "")
+    origins = sorted({_origin(p.issuer) for p in configured_providers().values()})
+    if origins and "form-action 'self'" in policy:
+        allowed = " ".join(["form-action 'self'", *origins])
+        response.headers["Content-Security-Policy"] = policy.replace("form-action 'self'", allowed)
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _client(provider: Provider) -> Any:
