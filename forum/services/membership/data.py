@@ -193,6 +193,7 @@ def anonymise(user: User) -> None:
     for name in ("job_title", "organisation", "alliance", "bio", "interests"):
         setattr(user, name, "")
     user.password_hash = user.totp_secret = user.totp_enabled_at = None
+    user.linked_identity_count = 0  # the links went with the member's own rows
     user.anonymised_at = user.deactivated_at = now
     user.session_version += 1
     api_tokens.revoke_all(user)

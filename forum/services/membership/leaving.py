@@ -32,6 +32,7 @@ from forum.models import (
     Flag,
     Invitation,
     JoinRequest,
+    LinkedIdentity,
     MemberNote,
     MemberSanction,
     ModerationItem,
@@ -128,6 +129,8 @@ OWN_ROWS: tuple[Any, ...] = (
     Bookmark,
     Draft,
     ThreadRead,
+    # An organisation account must not sign in to a deleted account (issuer and subject).
+    LinkedIdentity,
 )
 
 
