@@ -13,6 +13,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from forum.cli import demo_organisation
 from forum.cli.demo_guidance import seed_guidelines
 from forum.extensions import db
 from forum.models import Category, Tag, Thread, User
@@ -150,6 +151,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _library(users, moderator, tags)
     _welcome(admin)
     seed_guidelines(moderator, users)
+    demo_organisation.seed_linked_account(users["asha.patel@example.nhs.uk"])
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:
