@@ -230,7 +230,7 @@ def test_an_email_from_a_domain_the_provider_may_not_vouch_for_is_refused(
 ):
     before = counts()
     response = through_provider(client, provider, "elsewhere")
-    refused(response, "NHSmail may not vouch for addresses at gmail.com")
+    refused(response, "NHSmail can only confirm addresses at nhs.net, not at gmail.com")
     assert counts() == before
 
 

@@ -151,7 +151,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _library(users, moderator, tags)
     _welcome(admin)
     seed_guidelines(moderator, users)
-    demo_organisation.seed_linked_account(users["asha.patel@example.nhs.uk"])
+    demo_organisation.seed_linked_account(users["tom.oconnell@example.nhs.uk"])
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:

@@ -132,5 +132,7 @@ def test_a_moderator_without_the_mfa_claim_sets_up_the_forums_own_code(page, liv
 def test_an_address_the_provider_may_not_vouch_for_is_refused_clearly(page, live_server):
     through_provider(page, "elsewhere")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign-in refused")
-    expect(page.get_by_text("NHSmail may not vouch for addresses at gmail.com")).to_be_visible()
+    expect(
+        page.get_by_text("NHSmail can only confirm addresses at nhs.net, not at gmail.com")
+    ).to_be_visible()
     assert_no_violations(page)

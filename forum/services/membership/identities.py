@@ -66,9 +66,11 @@ def verify_identity(provider: Provider, claims: Mapping[str, Any]) -> VerifiedId
             "it to sign you in. Sign in with your password, or ask your organisation's IT team."
         )
     if not provider.vouches_for(email):
+        domains = ", ".join(sorted(provider.domains))
         raise ServiceError(
-            f"{provider.label} may not vouch for addresses at {email.rpartition('@')[2]}. "
-            "Sign in with your password, or with the organisation account for that address."
+            f"{provider.label} can only confirm addresses at {domains}, not at "
+            f"{email.rpartition('@')[2]}. Sign in with your password, or with the "
+            "organisation account for that address."
         )
     name = " ".join(str(claims.get("name") or "").split())[:80]
     return VerifiedIdentity(
