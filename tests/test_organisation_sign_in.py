@@ -23,6 +23,7 @@ from forum.models import AuditEntry, JoinRequest, LinkedIdentity, User
 from forum.web import organisation_sign_in
 from tests.factories import PASSWORD, make_moderator, make_user, publish_pledge, sign_in
 from tests.oidc.running import (
+    ACCOUNTS,
     client_registration,
     forum_provider,
     free_port,
@@ -32,15 +33,6 @@ from tests.oidc.running import (
 )
 
 BASE = "http://forum.test"
-ACCOUNTS = {
-    "new-gp": {"email": "nia.okafor@nhs.net", "email_verified": True, "name": "Dr Nia Okafor"},
-    "existing": {"email": "Sam.Patel@nhs.net", "email_verified": True, "name": "Sam Patel"},
-    "staff-mfa": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd", "mfa"]},
-    "staff-pwd": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd"]},
-    "unverified": {"email": "unverified@nhs.net", "email_verified": False},
-    "elsewhere": {"email": "someone@gmail.com", "email_verified": True},
-    "no-email": {"name": "No Address"},
-}
 
 
 @pytest.fixture(scope="module")
@@ -415,3 +407,35 @@ def test_signing_out_ends_the_providers_session_too(oidc_app, client, provider):
 def test_a_password_sign_out_stays_on_the_forum(oidc_app, client):
     sign_in(client, make_user())
     assert client.post("/logout").location == "/login"
+
+
+def test_a_deleted_account_can_no_longer_be_reached_through_its_link(oidc_app, client, provider):
+    from forum.services.membership import data
+
+    user = make_user(email="sam.patel@nhs.net")
+    through_provider(oidc_app.test_client(), provider, "existing")
+    db.session.commit()
+    data.anonymise(db.session.get(User, user.id))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(LinkedIdentity.id))) == 0
+    assert db.session.get(User, user.id).linked_identity_count == 0
+    response = through_provider(client, provider, "existing")
+    assert response.location == "/login/org/join"  # a stranger again, not the deleted account
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ({"providers": 1}, "must be a JSON list"),
+        ([{"name": "nhs", "label": "NHSmail"}], "needs issuer, client_id"),
+        ([{"name": "NHS mail", "label": "x", "issuer": "https://i", "client_id": "c",
+           "client_secret": "s", "domains": ["nhs.net"]}], "lower-case letters"),
+        ([{"name": "nhs", "label": "x", "issuer": "https://i", "client_id": "c",
+           "client_secret": "s", "domains": "nhs.net"}], "domains must be a list"),
+    ],
+)  # fmt: skip
+def test_a_malformed_provider_setting_stops_the_app_at_start_up(setting, words):
+    from forum.services.membership.identity_providers import parse_providers
+
+    with pytest.raises(ValueError, match=words):
+        parse_providers(setting)

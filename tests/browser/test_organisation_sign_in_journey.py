@@ -7,28 +7,24 @@ forum's pages on the way (the provider's development pages are not ours to check
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from tests.browser.conftest import LiveServer, _dispose_engines, _migrated_app
+from tests.browser.conftest import LiveServer, _migrated_app, serving
 from tests.factories import make_moderator, make_user
-from tests.oidc.running import client_registration, forum_provider, free_port, running_provider
+from tests.oidc.running import (
+    ACCOUNTS,
+    client_registration,
+    forum_provider,
+    free_port,
+    running_provider,
+)
 
 from .axe import assert_no_violations
 
 pytestmark = pytest.mark.browser
-
-ACCOUNTS = {
-    "new-gp": {"email": "nia.okafor@nhs.net", "email_verified": True, "name": "Dr Nia Okafor"},
-    "existing": {"email": "sam.patel@nhs.net", "email_verified": True, "name": "Sam Patel"},
-    "staff-mfa": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd", "mfa"]},
-    "staff-pwd": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd"]},
-    "elsewhere": {"email": "someone@gmail.com", "email_verified": True},
-}
 
 
 @pytest.fixture(scope="module")
@@ -54,16 +50,8 @@ def live_server(tmp_path, forum_port, provider) -> Iterator[LiveServer]:
         "OIDC_PROVIDERS": [forum_provider("nhs", provider.issuer, trust_mfa=True)],
     }
     app = _migrated_app(tmp_path / "forum.sqlite", settings)
-    server = make_server("127.0.0.1", forum_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=base, app=app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        _dispose_engines(app)
+    with serving(app, forum_port) as server:
+        yield server
 
 
 def through_provider(page: Page, login: str) -> None:

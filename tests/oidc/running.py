@@ -30,6 +30,16 @@ SCRIPT = HERE / "provider.mjs"
 PACKAGE = REPO_ROOT / "node_modules" / "oidc-provider" / "package.json"
 FIRST_PORT = 5425
 SECRET = "loopback-client-secret-not-used-elsewhere"
+#: The provider's people: login name -> the claims it gives about them.
+ACCOUNTS = {
+    "new-gp": {"email": "nia.okafor@nhs.net", "email_verified": True, "name": "Dr Nia Okafor"},
+    "existing": {"email": "Sam.Patel@nhs.net", "email_verified": True, "name": "Sam Patel"},
+    "staff-mfa": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd", "mfa"]},
+    "staff-pwd": {"email": "mod@nhs.net", "email_verified": True, "amr": ["pwd"]},
+    "unverified": {"email": "unverified@nhs.net", "email_verified": False},
+    "elsewhere": {"email": "someone@gmail.com", "email_verified": True},
+    "no-email": {"name": "No Address"},
+}
 
 
 @dataclass

@@ -53,6 +53,7 @@ OWN_ROW_TABLES = {
     "bookmarks": ("bookmarks",),
     "drafts": ("drafts",),
     "groups": ("group_members",),
+    "organisation_accounts": ("linked_identities",),
 }
 #: Columns never exported, whatever table they are in.
 SECRET_COLUMNS = {"password_hash", "totp_secret", "code_hash", "token_hash", "secret"}

@@ -113,7 +113,10 @@ def join() -> str | Response | tuple[str, int]:
     form = OrganisationJoinForm()
     if request.method == "GET":
         form.display_name.data = identity.display_name
-    joined = save(form, lambda: _ask_to_join(identity, provider, form))
+    joined = save(
+        form,
+        lambda: join_requests.request_to_join_with_identity(identity, provider, **form.details()),
+    )
     if joined:
         oidc.forget_joining()
         if joined.result is None:
@@ -125,21 +128,6 @@ def join() -> str | Response | tuple[str, int]:
     return render_template(
         "membership/organisation/join.html", form=form, identity=identity, provider=provider
     ), status
-
-
-def _ask_to_join(
-    identity: VerifiedIdentity, provider: Provider, form: OrganisationJoinForm
-) -> User | None:
-    return join_requests.request_to_join_with_identity(
-        identity,
-        provider,
-        display_name=form.display_name.data,
-        job_title=form.job_title.data,
-        organisation=form.organisation.data,
-        alliance=form.alliance.data,
-        gmc_number=form.gmc_number.data or "",
-        reason=form.reason.data,
-    )
 
 
 @bp.post("/account/organisation/<int:link_id>/unlink")
