@@ -13,7 +13,6 @@ SQLite drops a table's triggers with the table: a later migration that makes bat
 recreate ``posts`` or ``threads`` must run ``forum rebuild-search`` (or recreate the
 triggers below) afterwards. tests/test_search_schema.py checks they exist at the head.
 """
-
 from alembic import op
 
 

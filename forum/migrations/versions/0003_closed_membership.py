@@ -5,7 +5,6 @@ Revises: 0001
 Create Date: 2026-11-28 09:00:00
 
 """
-
 from alembic import op
 import sqlalchemy as sa
 

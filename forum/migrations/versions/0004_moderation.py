@@ -8,7 +8,6 @@ Columns are added to existing tables with plain ADD COLUMN (no constraint, and s
 defaults), so SQLite's batch mode never rebuilds those tables: a rebuild would drop any
 trigger other migrations attach to them (the search index keeps posts in sync with triggers).
 """
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -85,7 +84,9 @@ def _create_queue_tables():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_moderation_items")),
     )
     with op.batch_alter_table("moderation_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_moderation_items_post_id"), ["post_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_moderation_items_post_id"), ["post_id"], unique=False
+        )
         batch_op.create_index(
             "ix_moderation_items_open", ["resolved_at", "created_at"], unique=False
         )
@@ -156,7 +157,9 @@ def _create_member_tables():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_member_sanctions")),
     )
     with op.batch_alter_table("member_sanctions", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_member_sanctions_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_member_sanctions_user_id"), ["user_id"], unique=False
+        )
 
     op.create_table(
         "member_notes",
@@ -183,7 +186,9 @@ def _create_member_tables():
         _fk("category_moderators", "user_id", ondelete="CASCADE"),
         _fk("category_moderators", "category_id", "categories", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_category_moderators")),
-        sa.UniqueConstraint("user_id", "category_id", name=op.f("uq_category_moderators_user_id")),
+        sa.UniqueConstraint(
+            "user_id", "category_id", name=op.f("uq_category_moderators_user_id")
+        ),
     )
     with op.batch_alter_table("category_moderators", schema=None) as batch_op:
         batch_op.create_index(

@@ -8,7 +8,6 @@ Create Date: 2026-11-29 10:00:00
 plain ADD COLUMN and the indexes with CREATE INDEX, so SQLite's batch mode never rebuilds
 ``posts`` (a rebuild would drop the search triggers other migrations attach to it).
 """
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -23,9 +22,13 @@ depends_on = ("0004",)
 def upgrade():
     with op.batch_alter_table("posts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_token", sa.String(length=64), nullable=True))
-    op.create_index("ix_posts_client_token", "posts", ["author_id", "client_token"], unique=True)
+    op.create_index(
+        "ix_posts_client_token", "posts", ["author_id", "client_token"], unique=True
+    )
     # Speed (docs/benchmarks.md): the home page's pinned threads read an index, not every thread.
-    op.create_index("ix_threads_pinned_globally", "threads", ["is_pinned_globally", "last_post_at"])
+    op.create_index(
+        "ix_threads_pinned_globally", "threads", ["is_pinned_globally", "last_post_at"]
+    )
 
 
 def downgrade():

@@ -10,7 +10,6 @@ on PostgreSQL) is the database's own machinery, like the one migration 0002 adds
 forum/search/sqlite_schema.py and forum/search/postgres_schema.py list it too, so
 ``flask --app wsgi forum rebuild-search`` repairs it.
 """
-
 from alembic import op
 import sqlalchemy as sa
 
@@ -108,7 +107,9 @@ def _create_library_tables():
         _fk("resource_versions", "attachment_id", "attachments"),
         _fk("resource_versions", "created_by_id", "users", "SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_resource_versions")),
-        sa.UniqueConstraint("resource_id", "number", name=op.f("uq_resource_versions_resource_id")),
+        sa.UniqueConstraint(
+            "resource_id", "number", name=op.f("uq_resource_versions_resource_id")
+        ),
     )
     op.create_index(
         op.f("ix_resource_versions_attachment_id"),

@@ -9,7 +9,6 @@ Columns are added to existing tables with plain ADD COLUMN (string server defaul
 constraint), so SQLite's batch mode never rebuilds those tables and the triggers other
 migrations attach to them survive.
 """
-
 from alembic import op
 import sqlalchemy as sa
 

@@ -7,7 +7,6 @@ Create Date: 2026-11-28 10:00:00
 
 New tables only, so no existing table (or the search triggers on it) is rebuilt.
 """
-
 from alembic import op
 import sqlalchemy as sa
 

@@ -70,7 +70,9 @@ def upgrade():
         batch_op.create_index(
             "ix_webhook_deliveries_due", ["status", "next_attempt_at"], unique=False
         )
-        batch_op.create_index("ix_webhook_deliveries_endpoint", ["endpoint_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_webhook_deliveries_endpoint", ["endpoint_id", "id"], unique=False
+        )
 
 
 def downgrade():
