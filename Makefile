@@ -51,9 +51,10 @@ $(VENV_STAMP): $(wildcard requirements*.txt)
 		| { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
-# axe-core for the accessibility checks in tests/browser/axe.py.
+# axe-core for the accessibility checks in tests/browser/axe.py; oidc-provider, the OpenID
+# provider the organisation sign-in tests run on node (tests/oidc/).
 $(NODE_STAMP): package.json package-lock.json
-	@echo "--- installing axe-core into node_modules"
+	@echo "--- installing axe-core and oidc-provider into node_modules"
 	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 

@@ -171,6 +171,17 @@ class Config:
     # The learning log (docs/learning-log.md)
     #: Exports per client address (a PDF of a long log takes a few seconds to lay out).
     RATELIMIT_LEARNING_EXPORT = "10 per minute;100 per hour"
+    # Organisation sign-in: OpenID Connect (docs/organisation-sign-in.md)
+    #: A list of providers, each an object: ``name`` (in addresses), ``label`` (the button),
+    #: ``issuer``, ``client_id``, ``client_secret``, ``domains`` (the email domains it may vouch
+    #: for), and optionally ``auto_approve`` (new members join at once), ``trust_mfa`` (its
+    #: multi-factor claim satisfies the staff two-factor rule), ``mfa_acr_values``,
+    #: ``email_verified_claims`` and ``end_session`` (false: sign out of the forum only).
+    OIDC_PROVIDERS: list[dict] = []
+    #: Seconds of clock difference allowed when checking an ID token's expiry.
+    OIDC_CLOCK_SKEW_SECONDS = 60
+    #: Seconds to wait for the provider (discovery, keys, the token endpoint).
+    OIDC_TIMEOUT_SECONDS = 10
 
 
 class DevelopmentConfig(Config):

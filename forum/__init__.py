@@ -17,7 +17,7 @@ from forum.jobs import courier
 from forum.services import audit
 from forum.views.blueprints import BLUEPRINTS
 from forum.views.transactions import end_read_transaction
-from forum.web import serving, templating
+from forum.web import organisation_sign_in, serving, templating
 from forum.web.auth import register_auth
 from forum.web.converters import IdConverter
 from forum.web.security import register_security_headers
@@ -36,6 +36,7 @@ def create_app(config: str | None = None, **overrides: Any) -> Flask:
     _register_extensions(app)
     _register_blueprints(app)
     register_auth(app)
+    organisation_sign_in.register(app)
     register_error_handlers(app)
     register_security_headers(app)
     templating.register(app)

@@ -333,6 +333,10 @@ PAGES: dict[str, Visit] = {
     "learning.export[pdf]": Visit("/account/learning/export?{log_range}&format=pdf", MEMBER),
     "learning.export[docx]": Visit("/account/learning/export?{log_range}&format=docx", MEMBER),
     "learning.export[csv]": Visit("/account/learning/export?{log_range}&format=csv", MEMBER),
+    # Organisation sign-in (OpenID Connect): the sweep's app has no provider configured, and
+    # the join form needs a provider's verified answer first (tests/test_organisation_sign_in.py)
+    "organisation.callback": Visit("/login/org/nhs/callback", ANONYMOUS, status=404, fixed=True),
+    "organisation.join": Visit("/login/org/join", ANONYMOUS, status=302, fixed=True),
 }
 # fmt: on
 

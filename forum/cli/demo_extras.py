@@ -13,6 +13,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from forum.cli import demo_organisation
 from forum.cli.demo_guidance import seed_guidelines
 from forum.cli.demo_learning import seed_learning
 from forum.extensions import db
@@ -154,6 +155,7 @@ def seed_extras(users: dict[str, User]) -> None:
     _welcome(admin)
     seed_guidelines(moderator, users)
     seed_learning(users)
+    demo_organisation.seed_linked_account(users["tom.oconnell@example.nhs.uk"])
 
 
 def _tag_threads(moderator: User) -> dict[str, Tag]:

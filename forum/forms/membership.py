@@ -106,6 +106,11 @@ class JoinRequestForm(FlaskForm):
         description="For example, your role in the programme or your cancer lead work.",
     )
 
+    def details(self) -> dict[str, str]:
+        """What the applicant says about themselves, all but the address."""
+        names = ("display_name", "job_title", "organisation", "alliance", "gmc_number", "reason")
+        return {name: getattr(self, name).data or "" for name in names}
+
 
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     display_name = _name_field("Your name as colleagues know you")
@@ -147,3 +152,9 @@ class RejectJoinRequestForm(FlaskForm):
             NoControlCharacters(),
         ],
     )
+
+
+class OrganisationJoinForm(JoinRequestForm):
+    """Asking to join through an organisation account, which already verified the address."""
+
+    email = None

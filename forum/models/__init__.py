@@ -20,6 +20,7 @@ from forum.models.guidance import (
     Recommendation,
     RecommendationStatus,
 )
+from forum.models.identity import LinkedIdentity
 from forum.models.learning import LearningEntry
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
@@ -68,6 +69,7 @@ from forum.models.webhook import (
 
 __all__ = [
     "ApiToken",
+    "LinkedIdentity",
     "BASIS_NAMES",
     "CHANGING_STATUSES",
     "AnswerBasis",

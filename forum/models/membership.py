@@ -70,6 +70,11 @@ class JoinRequest(Base):
     decision_reason: Mapped[str] = mapped_column(String(1000), default="")
     #: The account created on approval.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Asked through an organisation account (OpenID Connect): linked to the new account on
+    #: approval. Empty for the join form.
+    identity_provider: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    identity_issuer: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    identity_subject: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise_on_sql")
 

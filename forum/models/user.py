@@ -73,6 +73,9 @@ class User(Base):
     # Notifications (forum/services/notifications/inbox.py) ---------------------------------------
     #: Unread notifications, recounted by the notification services so the header needs no query.
     unread_notification_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Cache: this member's ``linked_identities`` rows, written only with them
+    #: (forum/services/membership/identities.py): an account with a link needs no password.
+    linked_identity_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     # Flask-Login protocol ---------------------------------------------------------------
     @property
@@ -81,11 +84,16 @@ class User(Base):
 
     @property
     def is_active(self) -> bool:
-        if self.deactivated_at is not None or self.password_hash is None:
+        if self.deactivated_at is not None or not self.has_way_in:
             return False
         if self.banned_at is not None:
             return False
         return self.suspended_until is None or self.suspended_until <= utcnow()
+
+    @property
+    def has_way_in(self) -> bool:
+        """A forum password or a linked organisation account (an invited member has neither)."""
+        return self.password_hash is not None or self.linked_identity_count > 0
 
     @property
     def is_anonymous(self) -> bool:

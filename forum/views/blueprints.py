@@ -34,6 +34,7 @@ from forum.views.membership import (
     auth,
     join,
     members,
+    organisation,
     passwords,
     two_factor,
     users,
@@ -76,5 +77,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         admin_webhooks,
         # the learning log
         learning_log,
+        # organisation sign-in (OpenID Connect)
+        organisation,
     )
 )  # fmt: skip

@@ -28,6 +28,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "passwords.reset",
         "two_factor.sign_in",
         "account.verify_email",
+        # Organisation accounts (OpenID Connect): the provider's answer, and joining through it.
+        "organisation.start",
+        "organisation.callback",
+        "organisation.join",
         # One-click unsubscribe from any email (RFC 8058): the signed link is the authority.
         "notification_settings.unsubscribe",
         "notification_settings.unsubscribe_now",

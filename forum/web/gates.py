@@ -18,10 +18,11 @@ from werkzeug.wrappers import Response
 from forum import policy
 from forum.errors import is_api_request, problem, wants_json
 from forum.services.membership import pledge
+from forum.web import organisation_sign_in
 
 STAFF_PREFIXES = ("/mod/", "/admin/", "/api/v1/mod/")
 #: Blueprints a member may use before accepting the pledge.
-PLEDGE_FREE_BLUEPRINTS = {"account", "two_factor", "passwords", "join", "pages"}
+PLEDGE_FREE_BLUEPRINTS = {"account", "two_factor", "passwords", "join", "pages", "organisation"}
 PLEDGE_FREE_ENDPOINTS = {
     "static",
     "auth.login",
@@ -55,6 +56,8 @@ def require_staff_two_factor() -> Response | tuple[dict, int] | None:
         return None
     if not is_staff_path(request.path) or current_user.has_two_factor:
         return None
+    if organisation_sign_in.provider_proved_mfa(current_user):
+        return None  # a trusted provider's own second factor (docs/organisation-sign-in.md)
     if not current_app.config["STAFF_2FA_REQUIRED"]:
         return None
     message = "Set up two-factor sign-in before using staff pages."

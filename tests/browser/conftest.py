@@ -51,6 +51,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -146,7 +147,14 @@ def live_server_overrides() -> dict:
 @pytest.fixture
 def live_server(tmp_path: Path, live_server_overrides: dict) -> Iterator[LiveServer]:
     app = _migrated_app(tmp_path / "forum.sqlite", live_server_overrides)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    with serving(app) as server:
+        yield server
+
+
+@contextmanager
+def serving(app: Flask, port: int = 0) -> Iterator[LiveServer]:
+    """Serve ``app`` on 127.0.0.1 (any free port, or ``port``) in a background thread."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

@@ -55,6 +55,7 @@ OWN_ROW_TABLES = {
     "drafts": ("drafts",),
     "groups": ("group_members",),
     "learning_log": ("learning_entries",),
+    "organisation_accounts": ("linked_identities",),
 }
 #: Columns never exported, whatever table they are in.
 SECRET_COLUMNS = {"password_hash", "totp_secret", "code_hash", "token_hash", "secret"}
@@ -196,6 +197,7 @@ def anonymise(user: User) -> None:
     for name in ("job_title", "organisation", "alliance", "bio", "interests", "gmc_number"):
         setattr(user, name, "")
     user.password_hash = user.totp_secret = user.totp_enabled_at = None
+    user.linked_identity_count = 0  # the links went with the member's own rows
     user.anonymised_at = user.deactivated_at = now
     user.session_version += 1
     api_tokens.revoke_all(user)

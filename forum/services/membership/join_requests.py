@@ -15,6 +15,8 @@ from forum.policy import SYSTEM, Actor, can_review_join_requests, require
 from forum.services import audit
 from forum.services.mail import queue_email
 from forum.services.membership.accounts import add_account, normalise_email, password_link_token
+from forum.services.membership.identities import VerifiedIdentity, link_new_member
+from forum.services.membership.identity_providers import Provider, provider_label
 from forum.services.notifications import inbox as notifications
 
 
@@ -68,6 +70,42 @@ def submit_join_request(
         )
 
 
+def request_to_join_with_identity(
+    identity: VerifiedIdentity, provider: Provider, **details: str
+) -> User | None:
+    """Ask to join through an organisation account (its address already verified): approved
+    at once, returning the account, for an auto-approved domain or provider."""
+    if db.session.scalar(select(User.id).where(User.email == identity.email)) is not None:
+        raise ServiceError("An account with this email address already exists: sign in again.")
+    if _pending_request(identity.email) is not None:
+        raise ServiceError(
+            "We already have a request to join from this address: staff will email you."
+        )
+    request = JoinRequest(
+        display_name=" ".join(details["display_name"].split())[:80],
+        email=identity.email,
+        job_title=details["job_title"].strip(),
+        organisation=details["organisation"].strip(),
+        alliance=details["alliance"],
+        gmc_number=details["gmc_number"].strip(),
+        reason=details["reason"].strip(),
+        identity_provider=identity.provider,
+        identity_issuer=identity.issuer,
+        identity_subject=identity.subject,
+    )
+    if request.alliance and request.alliance not in ALLIANCES:
+        raise ServiceError("Choose a Cancer Alliance from the list.", "alliance")
+    db.session.add(request)
+    db.session.flush()
+    domain = identity.email.rpartition("@")[2]
+    if provider.auto_approve or domain in auto_approve_domains():
+        return approve_join_request(SYSTEM, request)
+    queue_email(
+        identity.email, "We've received your request to join", "join_received", join_request=request
+    )
+    return None
+
+
 def _pending_request(email: str) -> JoinRequest | None:
     stmt = select(JoinRequest).where(
         JoinRequest.email == email, JoinRequest.status == JoinRequestStatus.PENDING
@@ -93,10 +131,27 @@ def approve_join_request(actor: Actor, request: JoinRequest) -> User:
     )
     _decide(actor, request, JoinRequestStatus.APPROVED)
     request.user_id = user.id
+    organisation = ""
+    if request.identity_subject:
+        link_new_member(
+            user,
+            provider=request.identity_provider,
+            issuer=request.identity_issuer,
+            subject=request.identity_subject,
+        )
+        organisation = provider_label(request.identity_provider)
     notifications.notify_join_approved(user)
     link = external_url("passwords.reset", token=password_link_token(user))
     subject = "Your request to join was approved"
-    queue_email(user.email, subject, "join_approved", user=user, link=link)
+    queue_email(
+        user.email,
+        subject,
+        "join_approved",
+        user=user,
+        link=link,
+        organisation=organisation,
+        sign_in=external_url("auth.login"),
+    )
     audit.record(actor, "join_request.approve", target=request, after={"user_id": user.id})
     db.session.flush()
     return user

@@ -33,6 +33,7 @@ from forum.models import (
     Invitation,
     JoinRequest,
     LearningEntry,
+    LinkedIdentity,
     MemberNote,
     MemberSanction,
     ModerationItem,
@@ -131,6 +132,8 @@ OWN_ROWS: tuple[Any, ...] = (
     ThreadRead,
     # The learning log is private: it goes with the account.
     LearningEntry,
+    # An organisation account must not sign in to a deleted account (issuer and subject).
+    LinkedIdentity,
 )
 
 

@@ -8,8 +8,10 @@ from werkzeug.wrappers import Response
 
 from forum.extensions import db, limiter
 from forum.forms.auth import ChangePasswordForm, LoginForm
+from forum.queries.identities import linked_accounts
 from forum.services.membership import accounts
 from forum.views.submission import save
+from forum.web import organisation_sign_in
 from forum.web.auth import signed_in_member
 from forum.web.gates import needs_pledge
 from forum.web.security import safe_next_url
@@ -61,14 +63,24 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
+    # Signed in with an organisation account: end the provider's session too, if it can.
+    provider_sign_out = organisation_sign_in.sign_out_url()
     logout_user()
     flash("You have signed out.", "success")
-    return redirect(url_for("auth.login"))
+    return redirect(provider_sign_out or url_for("auth.login"))
+
+
+def _account_page(password_form: ChangePasswordForm) -> str:
+    return render_template(
+        "membership/auth/account.html",
+        password_form=password_form,
+        linked_identities=linked_accounts(current_user.id),
+    )
 
 
 @bp.get("/account")
 def account() -> str:
-    return render_template("membership/auth/account.html", password_form=ChangePasswordForm())
+    return _account_page(ChangePasswordForm())
 
 
 @bp.post("/account/password")
@@ -86,7 +98,7 @@ def change_password() -> str | Response | tuple[str, int]:
         login_user(current_user)
         flash("Your password has changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("membership/auth/account.html", password_form=form), 422
+    return _account_page(form), 422
 
 
 @bp.post("/account/sign-out-everywhere")

@@ -32,15 +32,7 @@ def register() -> str | Response | tuple[str, int]:
     form = JoinRequestForm()
     if save(
         form,
-        lambda: join_requests.submit_join_request(
-            display_name=form.display_name.data,
-            email=form.email.data,
-            job_title=form.job_title.data,
-            organisation=form.organisation.data,
-            alliance=form.alliance.data,
-            gmc_number=form.gmc_number.data or "",
-            reason=form.reason.data,
-        ),
+        lambda: join_requests.submit_join_request(email=form.email.data, **form.details()),
     ):
         return redirect(url_for("join.register_sent"))
     status = 422 if request.method == "POST" else 200
