@@ -20,6 +20,7 @@ from forum.models.guidance import (
     Recommendation,
     RecommendationStatus,
 )
+from forum.models.inbound import InboundEmail
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
 from forum.models.moderation import (
@@ -110,6 +111,7 @@ __all__ = [
     "Bookmark",
     "Draft",
     "HelpfulMark",
+    "InboundEmail",
     "Tag",
     "ThreadKind",
     "ThreadRead",

@@ -31,6 +31,7 @@ from forum.models import (
 )
 from forum.policy import can_be_notified_about, is_member
 from forum.queries import site as site_reads
+from forum.services.inbound import addresses as reply_addresses
 from forum.services.mail import queue_email
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import subscriptions, unsubscribe
@@ -48,6 +49,9 @@ class EmailItem:
     excerpt: str
     link: str
     post_id: int | None
+    thread_id: int | None = None
+    #: ``reply+TOKEN@...`` for this member and thread (empty when reply by email is off).
+    reply_address: str = ""
 
 
 def due_members(now: datetime) -> list[int]:
@@ -149,16 +153,17 @@ def _claim(notifications: Sequence[Notification], now: datetime) -> list[Notific
 
 
 def _queue(user: User, claimed: list[Notification]) -> OutboxMessage | None:
-    items = [email_item(n) for n in claimed]
+    items = [email_item(n, user.id) for n in claimed]
     site_name = site_reads.site_name()
     subject = notification_text.subject_for([item.headline for item in items], site_name)
     message = queue_email(
         user.email,
         subject,
         "notifications",
-        headers=unsubscribe.email_headers(user.id),
+        headers={**unsubscribe.email_headers(user.id), **_reply_to(items)},
         user=user,
         items=items,
+        reply_each=len({item.reply_address for item in items if item.reply_address}) > 1,
         **footer_links(user.id, {c for n in claimed if (c := _category(n)) is not None}),
     )
     if message is None:
@@ -177,7 +182,15 @@ def _category(notification: Notification) -> Category | None:
     return notification.thread.category if notification.thread is not None else None
 
 
-def email_item(notification: Notification) -> EmailItem:
+def _reply_to(items: Sequence[EmailItem]) -> dict[str, str]:
+    """``Reply-To`` when the email is about one thread; about several, each item carries its
+    own reply address instead (a reply must never land in the wrong thread)."""
+    addresses = {item.reply_address for item in items if item.post_id is not None}
+    address = addresses.pop() if len(addresses) == 1 else ""
+    return {"Reply-To": address} if address else {}
+
+
+def email_item(notification: Notification, user_id: int | None = None) -> EmailItem:
     thread, post = notification.thread, notification.post
     if thread is None or post is None:
         link = external_url("notifications.index")
@@ -189,7 +202,9 @@ def email_item(notification: Notification) -> EmailItem:
         notification, thread.title, thread.category.name, sensitive
     )
     excerpt = "" if sensitive else markup.excerpt(post.body_html, EXCERPT_LENGTH)
-    return EmailItem(headline, excerpt, external_url("posts.show", post_id=post.id), post.id)
+    link = external_url("posts.show", post_id=post.id)
+    reply = reply_addresses.reply_address(user_id, thread.id) if user_id is not None else None
+    return EmailItem(headline, excerpt, link, post.id, thread.id, reply or "")
 
 
 def footer_links(user_id: int, categories: set[Category]) -> dict[str, object]:
