@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- mail clients write long lines; the fixtures keep them as sent
 """Replies in the shapes real mail clients send, for the reply-by-email tests.
 
 Each builder returns an ``EmailMessage`` answering a forum notification: the member's own
