@@ -250,3 +250,15 @@ def test_a_posted_reply_keeps_no_text_in_the_record(replies_on):
     assert post.body_source == shapes.KEPT["gmail_text"]
     assert len(record.message_hash) == 64
     assert db.session.scalar(select(Draft)) is None
+
+
+def test_a_sensitive_category_offers_no_reply_address(replies_on, smtp_server):
+    smtp_server.configure(replies_on)
+    watcher = make_user()
+    from tests.factories import make_category
+
+    _watched(watcher, category=make_category(is_sensitive=True))
+    run_worker(replies_on, later(11))
+    message = smtp_server.last_to(watcher.email)
+    assert message["Reply-To"] is None
+    assert "reply+" not in parsing.full_text(message)

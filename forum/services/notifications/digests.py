@@ -211,7 +211,7 @@ def _entry(
         category=category.name,
         post_id=post.id,
         author="" if sensitive else post.author_name,
-        reply_address=reply_addresses.reply_address(user.id, thread.id) or "",
+        reply_address="" if sensitive else reply_addresses.reply_address(user.id, thread.id) or "",
         **extra,  # type: ignore[arg-type]
     )
 

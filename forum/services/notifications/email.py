@@ -9,6 +9,7 @@ conditional UPDATE, so two workers never email the same notification.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -153,7 +154,7 @@ def _claim(notifications: Sequence[Notification], now: datetime) -> list[Notific
 
 
 def _queue(user: User, claimed: list[Notification]) -> OutboxMessage | None:
-    items = [email_item(n, user.id) for n in claimed]
+    items = _reply_once_per_thread([email_item(n, user.id) for n in claimed])
     site_name = site_reads.site_name()
     subject = notification_text.subject_for([item.headline for item in items], site_name)
     message = queue_email(
@@ -182,6 +183,15 @@ def _category(notification: Notification) -> Category | None:
     return notification.thread.category if notification.thread is not None else None
 
 
+def _reply_once_per_thread(items: list[EmailItem]) -> list[EmailItem]:
+    """Keep each thread's reply address on its newest item only (the list is oldest first)."""
+    newest = {item.thread_id: n for n, item in enumerate(items)}
+    return [
+        item if newest[item.thread_id] == n else dataclasses.replace(item, reply_address="")
+        for n, item in enumerate(items)
+    ]
+
+
 def _reply_to(items: Sequence[EmailItem]) -> dict[str, str]:
     """``Reply-To`` when the email is about one thread; about several, each item carries its
     own reply address instead (a reply must never land in the wrong thread)."""
@@ -203,7 +213,10 @@ def email_item(notification: Notification, user_id: int | None = None) -> EmailI
     )
     excerpt = "" if sensitive else markup.excerpt(post.body_html, EXCERPT_LENGTH)
     link = external_url("posts.show", post_id=post.id)
-    reply = reply_addresses.reply_address(user_id, thread.id) if user_id is not None else None
+    # Sensitive categories keep their words out of email, the member's own included.
+    reply = (
+        None if sensitive or user_id is None else reply_addresses.reply_address(user_id, thread.id)
+    )
     return EmailItem(headline, excerpt, link, post.id, thread.id, reply or "")
 
 
