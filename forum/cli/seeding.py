@@ -175,7 +175,6 @@ def seed_demo() -> bool:
         )
     users = [_demo_user(*member) for member in MEMBERS]
     db.session.flush()
-    pledge.publish_pledge(SYSTEM, pledge.DEFAULT_TEXT)  # members accept it on first sign-in
     for index, (slug, title, body, replies) in enumerate(THREADS):
         category = db.session.scalar(select(Category).where(Category.slug == slug))
         author = users[4] if category.is_staff_only else users[index % 3]
@@ -184,6 +183,7 @@ def seed_demo() -> bool:
             discussions.reply_to_thread(users[(index + n + 1) % 3], thread, body=reply)
     demo_extras.seed_extras({user.email: user for user in users})
     demo_reply_by_email.seed_reply_by_email()
+    pledge.publish_pledge(SYSTEM, pledge.DEFAULT_TEXT)  # members accept it on first sign-in
     return True
 
 
