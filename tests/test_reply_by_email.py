@@ -262,3 +262,81 @@ def test_a_sensitive_category_offers_no_reply_address(replies_on, smtp_server):
     message = smtp_server.last_to(watcher.email)
     assert message["Reply-To"] is None
     assert "reply+" not in parsing.full_text(message)
+
+
+# forum poll-mailbox --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mailbox(replies_on):
+    from tests.imap_server import PASSWORD, USER, running_imap_server
+
+    with running_imap_server() as box:
+        replies_on.config.update(
+            IMAP_HOST=box.host,
+            IMAP_PORT=box.port,
+            IMAP_SSL=False,
+            IMAP_USER=USER,
+            IMAP_PASSWORD=PASSWORD,
+        )
+        yield box
+
+
+def test_poll_mailbox_handles_each_message_once_and_empties_the_mailbox(replies_on, mailbox):
+    author = make_user()
+    thread = make_thread()
+    reply = shapes.gmail_text(_address(author, thread), author.email, message_id="<a@nhs.net>")
+    auto = shapes.reply(
+        _address(author, thread), author.email, text="Out of office", Auto_Submitted="auto-replied"
+    )
+    for message in (reply, auto, reply):
+        mailbox.add(bytes(message))
+    db.session.commit()
+    result = replies_on.test_cli_runner().invoke(args=["forum", "poll-mailbox"])
+    assert result.output == "Handled 3 message(s): 1 automatic, 1 duplicate, 1 posted.\n"
+    assert mailbox.messages == {}
+    db.session.commit()
+    assert [
+        p.body_source for p in db.session.scalars(select(Post).where(Post.author_id == author.id))
+    ] == [shapes.KEPT["gmail_text"]]
+    again = replies_on.test_cli_runner().invoke(args=["forum", "poll-mailbox"])
+    assert again.output == "Handled 0 message(s).\n"
+
+
+def test_poll_mailbox_keep_marks_messages_read(replies_on, mailbox):
+    author = make_user()
+    mailbox.add(bytes(shapes.gmail_text(_address(author, make_thread()), author.email)))
+    db.session.commit()
+    result = replies_on.test_cli_runner().invoke(args=["forum", "poll-mailbox", "--keep"])
+    assert result.exit_code == 0, result.output
+    assert mailbox.flags() == [{"\\Seen"}]
+
+
+def test_poll_mailbox_says_when_the_password_is_wrong(replies_on, mailbox):
+    replies_on.config["IMAP_PASSWORD"] = "wrong"
+    result = replies_on.test_cli_runner().invoke(args=["forum", "poll-mailbox"])
+    assert result.exit_code == 1
+    assert "IMAP:" in result.output
+
+
+# forum receive-email's exit codes (sysexits.h, as Postfix's pipe reads them) ---------------------
+
+
+def test_receive_email_asks_to_retry_when_not_set_up(app):
+    result = app.test_cli_runner().invoke(args=["forum", "receive-email"], input=b"")
+    assert result.exit_code == 75
+
+
+def test_receive_email_refuses_a_message_too_large(replies_on):
+    replies_on.config["REPLY_MAX_BYTES"] = 100
+    result = replies_on.test_cli_runner().invoke(args=["forum", "receive-email"], input=b"x" * 101)
+    assert result.exit_code == 65
+
+
+def test_receive_email_drops_an_unknown_address_without_a_bounce(replies_on):
+    message = shapes.gmail_text(f"reply+nonsense@{DOMAIN}", "someone@example.com")
+    result = replies_on.test_cli_runner().invoke(
+        args=["forum", "receive-email"], input=bytes(message)
+    )
+    assert (result.exit_code, result.output) == (0, "unknown\n")
+    assert _answers() == []
