@@ -340,3 +340,13 @@ def test_receive_email_drops_an_unknown_address_without_a_bounce(replies_on):
     )
     assert (result.exit_code, result.output) == (0, "unknown\n")
     assert _answers() == []
+
+
+def test_a_reply_held_for_approval_is_held_as_on_the_site(replies_on):
+    author = make_user()
+    thread = make_thread()
+    replies_on.config["MODERATION_HOLD_FIRST_POSTS"] = 1
+    assert _receive(shapes.gmail_text(_address(author, thread), author.email)) == "held"
+    post = db.session.scalars(select(Post).where(Post.author_id == author.id)).one()
+    assert post.is_held
+    assert _answers() == []

@@ -25,7 +25,7 @@ class InboundEmail(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
-    #: ``posted``, ``blocked``, ``to_confirm``, ``refused``, ``automatic``, ``unknown``,
+    #: ``posted``, ``held``, ``blocked``, ``to_confirm``, ``refused``, ``automatic``, ``unknown``,
     #: ``forged``, ``expired``, ``empty`` (``forum/services/inbound/receive.py``).
     outcome: Mapped[str] = mapped_column(String(20), default="")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 POSTED, BLOCKED, TO_CONFIRM, REFUSED = "posted", "blocked", "to_confirm", "refused"
 AUTOMATIC, UNKNOWN, FORGED, EXPIRED = "automatic", "unknown", "forged", "expired"
-DUPLICATE, EMPTY = "duplicate", "empty"
+DUPLICATE, EMPTY, HELD = "duplicate", "empty", "held"
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,9 @@ def _post(reply: _Reply) -> Receipt:
         answers.refused(reply.record, reply.user, reply.thread, message)
         return _finish(reply.record, REFUSED, type(error).__name__)
     reply.record.post_id = post.id
-    return _finish(reply.record, POSTED, post_id=post.id)
+    # Held for a moderator (a new member's first posts, a watched word): as on the site, the
+    # member sees it waiting on the thread page; no email about their own post.
+    return _finish(reply.record, HELD if post.is_held else POSTED, post_id=post.id)
 
 
 def _with_files(reply: _Reply) -> str:
