@@ -113,7 +113,7 @@ def test_an_email_about_two_threads_gives_each_its_own_address(replies_on, smtp_
     assert message["Reply-To"] is None
     text = parsing.full_text(message)
     for thread in (first, second):
-        assert f"Reply by email: {_address(watcher, thread)}" in text
+        assert f"Reply to this thread by email: {_address(watcher, thread)}" in text
 
 
 def test_without_a_reply_domain_no_reply_to_is_sent(app, smtp_server):
