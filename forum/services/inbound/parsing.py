@@ -4,9 +4,10 @@ the member write above the quoted history, and which files came with it.
 The stdlib ``email`` package (``policy.default``) parses the message. The text is the
 ``text/plain`` part, or else the HTML part cut at the quoting element the common mail
 clients insert (Gmail's ``gmail_quote``, Apple Mail's ``blockquote type=cite``, Outlook's
-``divRplyFwdMsg``) and turned into Markdown by html2text. Either way mail-parser-reply then
-removes what is left of the history ("On ... wrote:", Outlook's "From: ... Sent: ..."
-block) and the signature ("Kind regards", "Sent from my iPhone", "-- ").
+``divRplyFwdMsg``) and turned into text with light Markdown (``forum/text/email_html.py``).
+Either way mail-parser-reply then removes what is left of the history ("On ... wrote:",
+Outlook's "From: ... Sent: ..." block) and the signature ("Kind regards", "Sent from my
+iPhone", "-- ").
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import getaddresses, parseaddr
 
-import html2text
 from mailparser_reply import EmailReplyParser
+
+from forum.text.email_html import html_to_text
 
 #: Headers that name who the message was delivered to, most specific first.
 RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc")
@@ -90,11 +92,7 @@ def recipients(message: EmailMessage) -> list[str]:
 
 def _html_to_text(html: str) -> str:
     cut = HTML_QUOTE_START.search(html)
-    converter = html2text.HTML2Text()
-    converter.body_width = 0
-    converter.ignore_images = True
-    converter.ignore_emphasis = False
-    return converter.handle(html[: cut.start()] if cut else html)
+    return html_to_text(html[: cut.start()] if cut else html)
 
 
 def _body_part(message: EmailMessage, subtype: str) -> str | None:
