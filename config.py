@@ -182,6 +182,26 @@ class Config:
     OIDC_CLOCK_SKEW_SECONDS = 60
     #: Seconds to wait for the provider (discovery, keys, the token endpoint).
     OIDC_TIMEOUT_SECONDS = 10
+    # Reply by email (docs/reply-by-email.md)
+    #: Domain of the reply addresses (``reply+TOKEN@REPLY_DOMAIN``); empty: no Reply-To, no
+    #: reply links, and ``receive-email``/``poll-mailbox`` accept nothing.
+    REPLY_DOMAIN = ""
+    #: Local part before the ``+``: ``reply`` gives ``reply+TOKEN@REPLY_DOMAIN``.
+    REPLY_LOCAL_PART = "reply"
+    #: Days a reply address works after the email that carried it was sent.
+    REPLY_TOKEN_DAYS = 30
+    #: Largest message ``receive-email`` reads (attachments included).
+    REPLY_MAX_BYTES = 25 * 1024 * 1024
+    #: Answers about refused replies a member gets per day at most (a loop stops here).
+    REPLY_ANSWERS_PER_DAY = 5
+    #: ``forum poll-mailbox``: the IMAP mailbox replies are delivered to.
+    IMAP_HOST = ""
+    IMAP_PORT = 993
+    IMAP_SSL = True
+    IMAP_USER = ""
+    IMAP_PASSWORD = ""
+    IMAP_FOLDER = "INBOX"
+    IMAP_TIMEOUT_SECONDS = 30
 
 
 class DevelopmentConfig(Config):

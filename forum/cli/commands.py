@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from forum import pii, search
 from forum.cli import seeding
 from forum.cli.backups.commands import backup_command, restore_command
+from forum.cli.inbound import poll_mailbox_command, receive_email_command
 from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Role
@@ -24,6 +25,9 @@ from forum.services.membership import accounts
 forum_cli = AppGroup("forum", help="Forum administration.")
 forum_cli.add_command(backup_command)
 forum_cli.add_command(restore_command)
+# Reply by email (docs/reply-by-email.md)
+forum_cli.add_command(receive_email_command)
+forum_cli.add_command(poll_mailbox_command)
 
 
 @forum_cli.command("create-user")

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 
 from forum import search
-from forum.cli import demo_extras, synthetic_text
+from forum.cli import demo_extras, demo_reply_by_email, synthetic_text
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User, utcnow
 from forum.policy import SYSTEM
@@ -175,7 +175,6 @@ def seed_demo() -> bool:
         )
     users = [_demo_user(*member) for member in MEMBERS]
     db.session.flush()
-    pledge.publish_pledge(SYSTEM, pledge.DEFAULT_TEXT)  # members accept it on first sign-in
     for index, (slug, title, body, replies) in enumerate(THREADS):
         category = db.session.scalar(select(Category).where(Category.slug == slug))
         author = users[4] if category.is_staff_only else users[index % 3]
@@ -183,6 +182,8 @@ def seed_demo() -> bool:
         for n, reply in enumerate(replies):
             discussions.reply_to_thread(users[(index + n + 1) % 3], thread, body=reply)
     demo_extras.seed_extras({user.email: user for user in users})
+    demo_reply_by_email.seed_reply_by_email()
+    pledge.publish_pledge(SYSTEM, pledge.DEFAULT_TEXT)  # members accept it on first sign-in
     return True
 
 

@@ -21,6 +21,7 @@ from forum.models.guidance import (
     RecommendationStatus,
 )
 from forum.models.identity import LinkedIdentity
+from forum.models.inbound import InboundEmail
 from forum.models.learning import LearningEntry
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
@@ -113,6 +114,7 @@ __all__ = [
     "Bookmark",
     "Draft",
     "HelpfulMark",
+    "InboundEmail",
     "Tag",
     "ThreadKind",
     "ThreadRead",

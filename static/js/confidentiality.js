@@ -107,6 +107,9 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(check, PAUSE_MS);
     });
+    // Text already in the form (a kept draft, or a reply sent by email) is checked at once.
+    var typed = checkedFields(form, names);
+    if (Object.keys(typed).some(function (name) { return typed[name].trim(); })) { check(); }
   }
 
   document.querySelectorAll("[data-pii-check]").forEach(init);

@@ -62,11 +62,17 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "")
 
 
-def _store(actor: Actor, key: str, values: dict[str, Any]) -> None:
+def _check_nothing_blocked(*texts: str) -> None:
+    if pii.worst_severity(pii.scan("\n\n".join(texts))) == "block":
+        raise ServiceError(NOT_STORED, "body")
+
+
+def _store(actor: Actor, key: str, values: dict[str, Any], *, check: Any = None) -> None:
     title = _storable(values["title"])[:TITLE_MAX]
     body = _storable(values["body"])[:BODY_MAX]
     fields = _clean_fields(values.get("fields"))
-    _check_no_identifiers(title, body, *(v for v in fields.values() if isinstance(v, str)))
+    check = check or _check_no_identifiers
+    check(title, body, *(v for v in fields.values() if isinstance(v, str)))
     if not (title.strip() or body.strip() or any(fields.get(n) for n in FIELD_NAMES - {"kind"})):
         discard_draft(actor, key)
         return
@@ -91,6 +97,16 @@ def save_reply_draft(actor: Actor, thread: Thread, *, body: str) -> None:
     """Keep ``actor``'s unfinished reply to ``thread``; an empty one is discarded."""
     require(can_reply(actor, thread))
     _store(actor, reply_key(thread), {"thread_id": thread.id, "title": "", "body": body})
+
+
+def keep_emailed_reply(actor: Actor, thread: Thread, *, body: str) -> None:
+    """Keep a reply that arrived by email as ``actor``'s draft for ``thread``, for them to
+    confirm or edit on the site. Unlike a typed draft it may hold what the guard asks about
+    (it is already on the server, and the member is sent to confirm it), never what it
+    blocks (``forum/services/inbound/``)."""
+    require(can_reply(actor, thread))
+    values = {"thread_id": thread.id, "title": "", "body": body}
+    _store(actor, reply_key(thread), values, check=_check_nothing_blocked)
 
 
 def save_thread_draft(

@@ -34,6 +34,7 @@ from forum.models import (
 )
 from forum.policy import can_view_category, is_member, visible_threads_clause
 from forum.queries import site as site_reads
+from forum.services.inbound import addresses as reply_addresses
 from forum.services.mail import queue_email
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import unsubscribe
@@ -57,6 +58,8 @@ class DigestEntry:
     post_id: int
     author: str = ""
     helpful_count: int = 0
+    #: ``reply+TOKEN@...`` for this member and the entry's thread ("" when it is off).
+    reply_address: str = ""
 
 
 @dataclass
@@ -197,7 +200,9 @@ def _rows(stmt: Select[Any]) -> Sequence[Row[Any]]:
     return db.session.execute(stmt).all()
 
 
-def _entry(post: Post, thread: Thread, category: Category, **extra: object) -> DigestEntry:
+def _entry(
+    user: User, post: Post, thread: Thread, category: Category, **extra: object
+) -> DigestEntry:
     sensitive = category.is_sensitive
     return DigestEntry(
         title="" if sensitive else thread.title,
@@ -206,6 +211,7 @@ def _entry(post: Post, thread: Thread, category: Category, **extra: object) -> D
         category=category.name,
         post_id=post.id,
         author="" if sensitive else post.author_name,
+        reply_address="" if sensitive else reply_addresses.reply_address(user.id, thread.id) or "",
         **extra,  # type: ignore[arg-type]
     )
 
@@ -227,7 +233,7 @@ def _new_threads(user: User, ids: list[int], period: DigestPeriod) -> list[Diges
         .order_by(Thread.created_at)
         .limit(MAX_THREADS)
     )
-    return [_entry(*row) for row in _rows(stmt)]
+    return [_entry(user, *row) for row in _rows(stmt)]
 
 
 def _new_solutions(user: User, ids: list[int], period: DigestPeriod) -> list[DigestEntry]:
@@ -242,7 +248,7 @@ def _new_solutions(user: User, ids: list[int], period: DigestPeriod) -> list[Dig
         .order_by(Thread.last_post_at.desc())
         .limit(MAX_SOLUTIONS)
     )
-    return [_entry(*row) for row in _rows(stmt)]
+    return [_entry(user, *row) for row in _rows(stmt)]
 
 
 def _most_helpful(user: User, ids: list[int], period: DigestPeriod) -> list[DigestEntry]:
@@ -261,6 +267,6 @@ def _most_helpful(user: User, ids: list[int], period: DigestPeriod) -> list[Dige
         .limit(MAX_HELPFUL)
     )
     return [
-        _entry(post, thread, category, helpful_count=count)
+        _entry(user, post, thread, category, helpful_count=count)
         for post, thread, category, count in _rows(stmt)
     ]

@@ -9,6 +9,7 @@ conditional UPDATE, so two workers never email the same notification.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,6 +32,7 @@ from forum.models import (
 )
 from forum.policy import can_be_notified_about, is_member
 from forum.queries import site as site_reads
+from forum.services.inbound import addresses as reply_addresses
 from forum.services.mail import queue_email
 from forum.services.notifications import schedule as email_schedule
 from forum.services.notifications import subscriptions, unsubscribe
@@ -48,6 +50,9 @@ class EmailItem:
     excerpt: str
     link: str
     post_id: int | None
+    thread_id: int | None = None
+    #: ``reply+TOKEN@...`` for this member and thread (empty when reply by email is off).
+    reply_address: str = ""
 
 
 def due_members(now: datetime) -> list[int]:
@@ -149,16 +154,17 @@ def _claim(notifications: Sequence[Notification], now: datetime) -> list[Notific
 
 
 def _queue(user: User, claimed: list[Notification]) -> OutboxMessage | None:
-    items = [email_item(n) for n in claimed]
+    items = _reply_once_per_thread([email_item(n, user.id) for n in claimed])
     site_name = site_reads.site_name()
     subject = notification_text.subject_for([item.headline for item in items], site_name)
     message = queue_email(
         user.email,
         subject,
         "notifications",
-        headers=unsubscribe.email_headers(user.id),
+        headers={**unsubscribe.email_headers(user.id), **_reply_to(items)},
         user=user,
         items=items,
+        reply_each=len({item.reply_address for item in items if item.reply_address}) > 1,
         **footer_links(user.id, {c for n in claimed if (c := _category(n)) is not None}),
     )
     if message is None:
@@ -177,7 +183,24 @@ def _category(notification: Notification) -> Category | None:
     return notification.thread.category if notification.thread is not None else None
 
 
-def email_item(notification: Notification) -> EmailItem:
+def _reply_once_per_thread(items: list[EmailItem]) -> list[EmailItem]:
+    """Keep each thread's reply address on its newest item only (the list is oldest first)."""
+    newest = {item.thread_id: n for n, item in enumerate(items)}
+    return [
+        item if newest[item.thread_id] == n else dataclasses.replace(item, reply_address="")
+        for n, item in enumerate(items)
+    ]
+
+
+def _reply_to(items: Sequence[EmailItem]) -> dict[str, str]:
+    """``Reply-To`` when the email is about one thread; about several, each item carries its
+    own reply address instead (a reply must never land in the wrong thread)."""
+    addresses = {item.reply_address for item in items if item.post_id is not None}
+    address = addresses.pop() if len(addresses) == 1 else ""
+    return {"Reply-To": address} if address else {}
+
+
+def email_item(notification: Notification, user_id: int | None = None) -> EmailItem:
     thread, post = notification.thread, notification.post
     if thread is None or post is None:
         link = external_url("notifications.index")
@@ -189,7 +212,12 @@ def email_item(notification: Notification) -> EmailItem:
         notification, thread.title, thread.category.name, sensitive
     )
     excerpt = "" if sensitive else plaintext.excerpt(post.body_html, EXCERPT_LENGTH)
-    return EmailItem(headline, excerpt, external_url("posts.show", post_id=post.id), post.id)
+    link = external_url("posts.show", post_id=post.id)
+    # Sensitive categories keep their words out of email, the member's own included.
+    reply = (
+        None if sensitive or user_id is None else reply_addresses.reply_address(user_id, thread.id)
+    )
+    return EmailItem(headline, excerpt, link, post.id, thread.id, reply or "")
 
 
 def footer_links(user_id: int, categories: set[Category]) -> dict[str, object]:
