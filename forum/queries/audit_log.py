@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.models import AuditEntry, User
 from forum.policy import Actor, can_view_audit_log, require
 from forum.text.audit_actions import action_name
+from forum.text.spreadsheets import spreadsheet_cell
 
 EXPORT_LIMIT = 100_000
 CSV_COLUMNS = [
@@ -94,12 +95,6 @@ def members_named(entries: Iterable[AuditEntry]) -> dict[int, User]:
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _row(entry: AuditEntry) -> list[str]:
     values = [
         entry.created_at.isoformat(timespec="seconds"),
@@ -115,7 +110,7 @@ def _row(entry: AuditEntry) -> list[str]:
         json.dumps(entry.after, sort_keys=True) if entry.after is not None else "",
         entry.ip,
     ]
-    return [_cell(v) for v in values]
+    return [spreadsheet_cell(v) for v in values]
 
 
 def export_csv(actor: Actor, filters: AuditFilters) -> str:

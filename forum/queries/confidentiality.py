@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from forum.extensions import db
 from forum.models import ConfidentialityIncident
+from forum.text.spreadsheets import spreadsheet_cell
 
 CSV_COLUMNS = (
     "incident",
@@ -25,8 +26,6 @@ CSV_COLUMNS = (
     "identifier_kinds",
     "actions",
 )
-#: A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def incident_page(number: int, per_page: int) -> tuple[Sequence[ConfidentialityIncident], int]:
@@ -50,17 +49,12 @@ def _time(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_rows() -> Iterator[list[str]]:
     """Every incident, oldest first, as CSV cells (safe to open in a spreadsheet)."""
     stmt = select(ConfidentialityIncident).order_by(ConfidentialityIncident.id)
     for incident in db.session.scalars(stmt.execution_options(yield_per=500)):
         yield [
-            _cell(value)
+            spreadsheet_cell(value)
             for value in (
                 incident.id,
                 _time(incident.reported_at),

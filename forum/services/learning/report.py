@@ -18,6 +18,7 @@ from forum.policy import Actor, can_keep_learning_log, can_manage_own_account, r
 from forum.queries import learning as log_reads
 from forum.queries import site as site_reads
 from forum.queries.learning import long_date
+from forum.text.spreadsheets import spreadsheet_cell
 
 #: The longest range one export covers (a five-year revalidation cycle, and a little more).
 MAX_DAYS = 6 * 366
@@ -133,12 +134,6 @@ CSV_HEADER = (
 )  # fmt: skip
 
 
-def _cell(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def render_csv(report: LogReport) -> bytes:
     """One row per entry; UTF-8 with a byte-order mark, so Excel reads the names right."""
     out = io.StringIO()
@@ -146,7 +141,7 @@ def render_csv(report: LogReport) -> bytes:
     writer.writerow(CSV_HEADER)
     for row in report.entries:
         writer.writerow(
-            _cell(value)
+            spreadsheet_cell(value)
             for value in (
                 row.learned_on.isoformat(), row.title, row.link, row.minutes,
                 row.credits_label, row.learned, row.practice_change, row.follow_up,
