@@ -20,6 +20,7 @@ from forum.models.guidance import (
     Recommendation,
     RecommendationStatus,
 )
+from forum.models.insight import InsightActivity, InsightDownload, InsightQuestion
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
 from forum.models.moderation import (
@@ -66,6 +67,9 @@ from forum.models.webhook import (
 )
 
 __all__ = [
+    "InsightActivity",
+    "InsightDownload",
+    "InsightQuestion",
     "ApiToken",
     "BASIS_NAMES",
     "CHANGING_STATUSES",

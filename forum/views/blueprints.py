@@ -27,6 +27,7 @@ from forum.views.discussions import (
     threads,
 )
 from forum.views.guidance import register as guidance_register
+from forum.views.insight import dashboard as insight_dashboard
 from forum.views.library import resources, uploads
 from forum.views.membership import (
     account,
@@ -73,5 +74,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         admin_guidelines, guidance_register,
         # webhooks
         admin_webhooks,
+        # programme insight
+        insight_dashboard,
     )
 )  # fmt: skip
