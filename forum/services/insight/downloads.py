@@ -97,7 +97,7 @@ def write_counts(counts: Counter[Key]) -> int:
     stmt = select(ResourceVersion.attachment_id, ResourceVersion.resource_id).where(
         ResourceVersion.attachment_id.in_(ids)
     )
-    resource_of = dict(db.session.execute(stmt).tuples())
+    resource_of = {attachment: resource for attachment, resource in db.session.execute(stmt)}
     totals: Counter[tuple[str, int, str]] = Counter()
     for (day, attachment_id, alliance), n in counts.items():
         if attachment_id in resource_of:

@@ -65,8 +65,8 @@ def rebuild_questions() -> int:
     columns = [q.thread_id, q.asked_at, q.alliance, q.category_id, q.kind, q.first_reply_at,
                q.reply_minutes, q.solved_at, q.solution_minutes]  # fmt: skip
     db.session.execute(delete(q))
-    result = db.session.execute(insert(q).from_select([c.name for c in columns], rows))
-    return result.rowcount or 0
+    db.session.execute(insert(q).from_select([c.name for c in columns], rows))
+    return db.session.scalar(select(func.count()).select_from(q)) or 0
 
 
 def rebuild_activity() -> int:
@@ -79,8 +79,8 @@ def rebuild_activity() -> int:
     )
     a = InsightActivity
     db.session.execute(delete(a))
-    result = db.session.execute(insert(a).from_select(["day", "user_id", "alliance"], rows))
-    return result.rowcount or 0
+    db.session.execute(insert(a).from_select(["day", "user_id", "alliance"], rows))
+    return db.session.scalar(select(func.count()).select_from(a)) or 0
 
 
 def rebuild_insight() -> dict[str, int]:

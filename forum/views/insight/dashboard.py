@@ -42,11 +42,11 @@ def _today() -> date:
 
 
 def _form(categories: list) -> InsightFilterForm:
-    form = InsightFilterForm(request.args)
-    if not request.args.get("start") and not request.args.get("end"):
-        form.start.data = _today() - timedelta(days=DEFAULT_DAYS - 1)
-        form.end.data = _today()
-        form.start.raw_data = form.end.raw_data = None
+    args = request.args.copy()
+    if not args.get("start") and not args.get("end"):
+        args["start"] = (_today() - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+        args["end"] = _today().isoformat()
+    form = InsightFilterForm(args)
     allowed = insight_alliances(current_user)
     names = ALLIANCES if allowed is None else sorted(allowed)
     everyone = [("", "Every Cancer Alliance")] if allowed is None else []
@@ -65,7 +65,7 @@ def _check(form: InsightFilterForm) -> bool:
         form.end.errors = [f"Choose a range of at most {MAX_DAYS} days."]
         valid = False
     for select in (form.alliance, form.category):
-        if (select.data or "") not in {value for value, _ in select.choices}:
+        if (select.data or "") not in {"", *(value for value, _ in select.choices)}:
             select.errors = [f"Choose one of the listed {select.label.text.lower()} options."]
             valid = False
     return valid
