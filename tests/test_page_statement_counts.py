@@ -317,6 +317,17 @@ PAGES: dict[str, Visit] = {
     "api.post": Visit("/api/v1/posts/{post}", MEMBER, fixed=True),
     "api.search_posts": Visit("/api/v1/search?q=sarcoma&limit=100", MEMBER),
     "api.queue": Visit("/api/v1/mod/queue?limit=100", MODERATOR),
+    # Programme insight: aggregates over the rollups, the same statements for any range
+    # (fixed: each round's questions land in the same rows of the tables, not in new rows).
+    "insight.overview": Visit("/insight", ADMIN, fixed=True),
+    "insight.overview[year]": Visit("/insight?start=2026-01-01&end=2026-12-31", ADMIN, fixed=True),
+    "insight.overview[category]": Visit("/insight?category={category_id}", MODERATOR, fixed=True),
+    "insight.topics": Visit("/insight/topics", ADMIN, fixed=True),
+    "insight.unanswered": Visit("/insight/unanswered", ADMIN, fixed=True),
+    "insight.export": Visit("/insight/alliances.csv", ADMIN, fixed=True),
+    "insight.export[trend]": Visit("/insight/trend.csv", ADMIN, fixed=True),
+    "insight.export[downloads]": Visit("/insight/downloads.csv", ADMIN, fixed=True),
+    "insight.export[unanswered]": Visit("/insight/unanswered.csv", ADMIN, fixed=True),
 }
 # fmt: on
 

@@ -67,10 +67,12 @@ def upgrade():
         "users", sa.Column("leads_alliance", sa.Boolean(), server_default="0", nullable=False)
     )
     op.create_index(op.f("ix_users_created_at"), "users", ["created_at"])
+    op.create_index(op.f("ix_post_citations_created_at"), "post_citations", ["created_at"])
 
 
 def downgrade():
     # Plain DROP COLUMN (SQLite 3.35 and later): neither column is in a trigger.
+    op.drop_index(op.f("ix_post_citations_created_at"), table_name="post_citations")
     op.drop_index(op.f("ix_users_created_at"), table_name="users")
     op.drop_column("users", "leads_alliance")
     op.drop_column("groups", "leads_alliance")
