@@ -177,6 +177,17 @@ def test_small_counts_and_the_cell_that_would_reveal_them_are_hidden(client) -> 
     assert "fewer than 5" in page and "<title" in page and "<desc" in page
 
 
+def test_the_median_time_to_first_reply_over_an_even_number_of_questions(client) -> None:
+    threads = [_question(WESSEX)[0] for _ in range(6)]
+    for minutes, thread in zip((10, 20, 30, 40, 50, 60), threads, strict=True):
+        row = db.session.get(InsightQuestion, thread.id)
+        row.first_reply_at, row.reply_minutes = utcnow(), minutes
+    db.session.commit()
+    sign_in(client, make_admin())
+    page = _text(client.get("/insight"))
+    assert "30 min" in page  # the lower median of six
+
+
 def test_every_table_exports_as_csv_and_unknown_tables_are_404(client) -> None:
     sign_in(client, make_admin())
     for name in ("alliances", "categories", "trend", "tags", "guidelines", "recommendations",

@@ -174,7 +174,7 @@ def medians(scope: Scope, column: Any) -> dict[str, tuple[int, int]]:
         .subquery()
     )
     stmt = select(ranked.c.period, ranked.c.minutes, ranked.c.total).where(
-        ranked.c.n == (ranked.c.total + 1) / 2
+        ranked.c.n == (ranked.c.total + 1) // 2
     )
     return {row.period: (row.minutes, row.total) for row in db.session.execute(stmt)}
 

@@ -115,9 +115,12 @@ def _charts(overview: figures.Overview) -> dict[str, charts.Chart]:
     drawn = {}
     for table in (overview.trend, overview.alliances):
         rows = [(label, now.value, now.text, before.value, before.text)
-                for label, now, before in table.series]  # fmt: skip
-        described = f"{table.caption}: this period beside the previous period of the same length"
-        drawn[table.name] = charts.paired_bars(table.caption, described + ".", rows)
+                for label, now, before in table.series
+                if table.name == "trend" or now.value != 0 or before.value != 0]  # fmt: skip
+        described = f"{table.caption}: this period beside the previous period of the same length."
+        if len(rows) < len(table.series):
+            described += " Rows with none in either period are left out."
+        drawn[table.name] = charts.paired_bars(table.caption, described, rows)
     return drawn
 
 
