@@ -51,8 +51,19 @@ class Headline:
     change: str
 
 
+#: A share of no questions at all: nothing to hide, nothing to show.
+NO_QUESTIONS = "no questions"
+
+
 def percent(share: float | None) -> str:
     return WITHHELD_TEXT if share is None else f"{share:.0%}"
+
+
+def share(numerator: Cell, denominator: Cell) -> str:
+    """A share as published: hidden over a hidden count (``rate``)."""
+    if denominator.value == 0:
+        return NO_QUESTIONS
+    return percent(rate(numerator, denominator))
 
 
 def duration(minutes: int | None) -> str:
@@ -143,7 +154,7 @@ def _row(i: int, *columns: dict[str, list[Cell]]) -> list[str]:
     questions, answered, members, new = columns
     out = [questions[CURRENT][i].text, questions[PREVIOUS][i].text]
     for period in (CURRENT, PREVIOUS):
-        out.append(percent(rate(answered[period][i], questions[period][i])))
+        out.append(share(answered[period][i], questions[period][i]))
     for column in (members, new):
         out += [column[CURRENT][i].text, column[PREVIOUS][i].text]
     return out
@@ -171,7 +182,7 @@ def _headlines(
     new: dict[str, Cell],
     medians: dict[str, dict[str, tuple[int, int]]],
 ) -> list[Headline]:
-    shares = [percent(rate(answered[p], questions[p])) for p in (CURRENT, PREVIOUS)]
+    shares = [share(answered[p], questions[p]) for p in (CURRENT, PREVIOUS)]
     lines = [
         Headline("Questions asked", questions[CURRENT].text, questions[PREVIOUS].text,
                  signed(change(questions[CURRENT], questions[PREVIOUS]))),
@@ -218,7 +229,7 @@ def _category_row(i: int, *columns: dict[str, list[Cell]]) -> list[str]:
     questions, answered, solved = columns
     out = [questions[CURRENT][i].text, questions[PREVIOUS][i].text]
     for period in (CURRENT, PREVIOUS):
-        out.append(percent(rate(answered[period][i], questions[period][i])))
+        out.append(share(answered[period][i], questions[period][i]))
     return [*out, solved[CURRENT][i].text, solved[PREVIOUS][i].text]
 
 
