@@ -146,8 +146,7 @@ def create_thread(
     earlier = _sent_before(actor, client_token, lock)
     if earlier is not None and earlier.post_number == 1 and earlier.body_source == body:
         return db.session.get_one(Thread, earlier.thread_id)
-    if earlier is not None:
-        client_token = None
+    client_token = None if earlier is not None else client_token
     verdict = confidentiality.check_post(
         actor, category, {"title": title, "body": body}, confirmed=pii_confirmed
     )
