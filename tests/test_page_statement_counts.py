@@ -335,6 +335,7 @@ PAGES: dict[str, Visit] = {
 #: with the programme's members (every one invited or approved by staff: hundreds, a few
 #: thousand at most), never with posting; the staff lists of them count and sort them whole.
 _MEMBERS = {"users": "lists the programme's members by name, with their total"}
+_ACTIVE = {"users": "whether each member posted in the range: one index probe per member"}
 FULL_READS: dict[str, dict[str, str]] = {
     "members.index": _MEMBERS,
     "mod_members.index": _MEMBERS,
@@ -350,6 +351,13 @@ FULL_READS: dict[str, dict[str, str]] = {
     "admin_uploads.index": {"stored_files": "the total size of every stored file"},
     "admin_health.index": {"stored_files": "the total size of every stored file"},
     "admin_groups.show[search]": {"users": "finds a name, username or email by any part"},
+    # Active members: one index probe of insight_activity per member and period, whatever
+    # the range and however many posts it holds.
+    "insight.overview": _ACTIVE,
+    "insight.overview[year]": _ACTIVE,
+    "insight.overview[category]": _ACTIVE,
+    "insight.export": _ACTIVE,
+    "insight.export[trend]": _ACTIVE,
 }
 
 #: GET endpoints deliberately not swept, with the reason.

@@ -37,14 +37,15 @@ class InsightQuestion(Base):
 
 
 class InsightActivity(Base):
-    """A member who posted on a day (distinct active members over any range)."""
+    """A member who posted on a day. Whether a member was active in a range is one probe of
+    ``(user_id, day)``, so counting active members costs one probe per member, whatever the
+    range and however many posts it holds."""
 
     __tablename__ = "insight_activity"
-    __table_args__ = (Index("ix_insight_activity_alliance", "alliance", "day", "user_id"),)
+    __table_args__ = (Index("ix_insight_activity_member", "user_id", "day"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    alliance: Mapped[str] = mapped_column(String(80), default="")
 
 
 class InsightDownload(Base):

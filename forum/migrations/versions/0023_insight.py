@@ -44,12 +44,9 @@ def upgrade():
         "insight_activity",
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("alliance", sa.String(length=80), nullable=False),
         sa.PrimaryKeyConstraint("day", "user_id", name=op.f("pk_insight_activity")),
     )
-    op.create_index(
-        "ix_insight_activity_alliance", "insight_activity", ["alliance", "day", "user_id"]
-    )
+    op.create_index("ix_insight_activity_member", "insight_activity", ["user_id", "day"])
     op.create_table(
         "insight_downloads",
         sa.Column("day", sa.Date(), nullable=False),
@@ -77,7 +74,7 @@ def downgrade():
     op.drop_column("users", "leads_alliance")
     op.drop_column("groups", "leads_alliance")
     op.drop_table("insight_downloads")
-    op.drop_index("ix_insight_activity_alliance", table_name="insight_activity")
+    op.drop_index("ix_insight_activity_member", table_name="insight_activity")
     op.drop_table("insight_activity")
     op.drop_index("ix_insight_questions_unanswered", table_name="insight_questions")
     op.drop_index("ix_insight_questions_asked", table_name="insight_questions")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, func, insert, literal, select
+from sqlalchemy import Integer, cast, delete, func, insert, select
 from sqlalchemy.orm import aliased
 
 from forum.extensions import db
@@ -72,14 +72,13 @@ def rebuild_questions() -> int:
 def rebuild_activity() -> int:
     day = func.date(Post.created_at)
     rows = (
-        select(day, Post.author_id, func.coalesce(User.alliance, literal("")))
-        .join(User, User.id == Post.author_id)
-        .where(Post.deleted_at.is_(None))
-        .group_by(day, Post.author_id, User.alliance)
+        select(day, Post.author_id)
+        .where(Post.deleted_at.is_(None), Post.author_id.is_not(None))
+        .group_by(day, Post.author_id)
     )
     a = InsightActivity
     db.session.execute(delete(a))
-    db.session.execute(insert(a).from_select(["day", "user_id", "alliance"], rows))
+    db.session.execute(insert(a).from_select(["day", "user_id"], rows))
     return db.session.scalar(select(func.count()).select_from(a)) or 0
 
 

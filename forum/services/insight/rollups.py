@@ -81,6 +81,6 @@ def member_active(user_id: int | None, at: datetime) -> None:
         return
     db.session.execute(
         upserts.insert(InsightActivity)
-        .values(day=at.date(), user_id=user_id, alliance=_alliance_of(user_id))
+        .values(day=at.date(), user_id=user_id)
         .on_conflict_do_nothing()
     )
