@@ -35,7 +35,7 @@ def upgrade():
     op.create_index(
         "ix_insight_questions_asked",
         "insight_questions",
-        ["asked_at", "alliance", "category_id"],
+        ["asked_at", "kind", "alliance", "category_id", "reply_minutes", "solution_minutes"],
     )
     op.create_index(
         "ix_insight_questions_unanswered", "insight_questions", ["first_reply_at", "asked_at"]
