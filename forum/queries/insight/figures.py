@@ -73,7 +73,9 @@ def duration(minutes: int | None) -> str:
         return f"{minutes} min"
     if minutes < 48 * 60:
         return f"{minutes // 60} h {minutes % 60} min"
-    return f"{minutes // 1440} days {minutes % 1440 // 60} h"
+    if minutes < 7 * 1440:
+        return f"{minutes // 1440} days {minutes % 1440 // 60} h"
+    return f"{minutes // 1440} days"
 
 
 def signed(value: int | None) -> str:
