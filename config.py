@@ -167,6 +167,10 @@ class Config:
     WEBHOOKS_ALLOW_LOOPBACK = False
     #: Seconds to wait for a receiver to connect and answer.
     WEBHOOKS_TIMEOUT_SECONDS = 10
+    # Programme insight (/insight, docs/insight.md): library downloads are tallied in memory
+    # (without Redis) and written once this many have gathered or this many seconds passed.
+    INSIGHT_DOWNLOAD_BATCH = 50
+    INSIGHT_DOWNLOAD_SECONDS = 300
 
     # The learning log (docs/learning-log.md)
     #: Exports per client address (a PDF of a long log takes a few seconds to lay out).

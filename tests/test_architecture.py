@@ -37,6 +37,7 @@ LAYERS = {
     "forum/search/": "block",
     "forum/uploads/": "block",
     "forum/alliances.py": "block",
+    "forum/stats/": "block",
     # Modules every layer shares.
     "forum/extensions.py": "shared",
     "forum/database.py": "shared",
@@ -92,7 +93,7 @@ LIBRARIES_BANNED = {
     "model": ("flask", "flask_login"),
 }
 #: The text pipeline and the detector know nothing of Flask or the database.
-STANDALONE = ("forum/text/", "forum/pii/")
+STANDALONE = ("forum/text/", "forum/pii/", "forum/stats/")
 STANDALONE_BANNED = ("flask", "forum.models", "forum.extensions", "sqlalchemy")
 
 #: What a view may take from SQLAlchemy: errors to catch. Queries are built in

@@ -337,6 +337,17 @@ PAGES: dict[str, Visit] = {
     # the join form needs a provider's verified answer first (tests/test_organisation_sign_in.py)
     "organisation.callback": Visit("/login/org/nhs/callback", ANONYMOUS, status=404, fixed=True),
     "organisation.join": Visit("/login/org/join", ANONYMOUS, status=302, fixed=True),
+    # Programme insight: aggregates over the rollups, the same statements for any range
+    # (fixed: each round's questions land in the same rows of the tables, not in new rows).
+    "insight.overview": Visit("/insight", ADMIN, fixed=True),
+    "insight.overview[year]": Visit("/insight?start=2026-01-01&end=2026-12-31", ADMIN, fixed=True),
+    "insight.overview[category]": Visit("/insight?category={category_id}", MODERATOR, fixed=True),
+    "insight.topics": Visit("/insight/topics", ADMIN, fixed=True),
+    "insight.unanswered": Visit("/insight/unanswered", ADMIN, fixed=True),
+    "insight.export": Visit("/insight/alliances.csv", ADMIN, fixed=True),
+    "insight.export[trend]": Visit("/insight/trend.csv", ADMIN, fixed=True),
+    "insight.export[downloads]": Visit("/insight/downloads.csv", ADMIN, fixed=True),
+    "insight.export[unanswered]": Visit("/insight/unanswered.csv", ADMIN, fixed=True),
 }
 # fmt: on
 
@@ -344,6 +355,7 @@ PAGES: dict[str, Visit] = {
 #: with the programme's members (every one invited or approved by staff: hundreds, a few
 #: thousand at most), never with posting; the staff lists of them count and sort them whole.
 _MEMBERS = {"users": "lists the programme's members by name, with their total"}
+_ACTIVE = {"users": "whether each member posted in the range: one index probe per member"}
 FULL_READS: dict[str, dict[str, str]] = {
     "members.index": _MEMBERS,
     "mod_members.index": _MEMBERS,
@@ -359,6 +371,13 @@ FULL_READS: dict[str, dict[str, str]] = {
     "admin_uploads.index": {"stored_files": "the total size of every stored file"},
     "admin_health.index": {"stored_files": "the total size of every stored file"},
     "admin_groups.show[search]": {"users": "finds a name, username or email by any part"},
+    # Active members: one index probe of insight_activity per member and period, whatever
+    # the range and however many posts it holds.
+    "insight.overview": _ACTIVE,
+    "insight.overview[year]": _ACTIVE,
+    "insight.overview[category]": _ACTIVE,
+    "insight.export": _ACTIVE,
+    "insight.export[trend]": _ACTIVE,
 }
 
 #: GET endpoints deliberately not swept, with the reason.

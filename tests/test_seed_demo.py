@@ -66,11 +66,14 @@ def test_two_alliance_groups_and_the_clinical_reviewers_have_their_members(demo)
         "West Yorkshire and Harrogate GPs",
         "Greater Manchester GPs",
         "Clinical reviewers",
+        "Alliance leads",
     ]
     assert all(g.member_count == 1 for g in groups)
-    assert [g.verifies_answers for g in groups] == [False, False, True]
+    assert [g.verifies_answers for g in groups] == [False, False, True, False]
     reviewers = db.session.scalars(select(User.email).where(User.verifies_answers)).all()
     assert reviewers == ["grace.adeyemi@example.nhs.uk"]
+    leads = db.session.scalars(select(User.email).where(User.leads_alliance)).all()
+    assert leads == ["asha.patel@example.nhs.uk"]
 
 
 def test_only_its_group_reads_the_restricted_category(demo):

@@ -248,5 +248,20 @@ def pii_check(jsonl: bool) -> None:
         sys.exit(1)
 
 
+# Programme insight (/insight) ----------------------------------------------------------------
+
+
+@forum_cli.command("rebuild-insight")
+def rebuild_insight() -> None:
+    """Rebuild the dashboards' rollups from the threads, posts and members (docs/insight.md)."""
+    from forum.services.insight import rebuild
+
+    started = time.perf_counter()
+    done = rebuild.rebuild_insight()
+    db.session.commit()
+    counts = ", ".join(f"{n:,} {name}" for name, n in done.items())
+    click.echo(f"Rebuilt the insight rollups ({counts}) in {time.perf_counter() - started:.1f} s.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(forum_cli)

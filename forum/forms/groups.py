@@ -45,6 +45,11 @@ class GroupForm(FlaskForm):
         "clinical lead” under a question's accepted answer. An edit to the answer clears the "
         "check.",
     )
+    leads_alliance = BooleanField(
+        "Members are Cancer Alliance leads",
+        description="Its members see the programme's figures (/insight) for the Cancer Alliance "
+        "on their own profile, with small numbers suppressed.",
+    )
 
 
 class AddMemberForm(FlaskForm):

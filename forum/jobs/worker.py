@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum.extensions import db
+from forum.jobs.insight import write_downloads
 from forum.jobs.mail import deliver_due
 from forum.jobs.membership import forget_leavers
 from forum.jobs.notifications import send_digests, send_notification_emails
@@ -37,6 +38,7 @@ JOBS: dict[str, Callable[[datetime], int]] = {
     "mail": deliver_due,
     "leavers": forget_leavers,
     "webhooks": deliver_webhooks,
+    "insight downloads": write_downloads,
 }
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: When this process first ran its jobs, by process id (a forked child starts afresh).

@@ -22,6 +22,7 @@ from forum.models.guidance import (
 )
 from forum.models.identity import LinkedIdentity
 from forum.models.inbound import InboundEmail
+from forum.models.insight import InsightActivity, InsightDownload, InsightQuestion
 from forum.models.learning import LearningEntry
 from forum.models.library import LICENCE_LABELS, Licence, Resource, ResourceVersion
 from forum.models.membership import Invitation, JoinRequest, JoinRequestStatus
@@ -69,6 +70,9 @@ from forum.models.webhook import (
 )
 
 __all__ = [
+    "InsightActivity",
+    "InsightDownload",
+    "InsightQuestion",
     "ApiToken",
     "LinkedIdentity",
     "BASIS_NAMES",

@@ -25,6 +25,8 @@ class Group(Base):
     #: Its members may mark accepted answers as checked by a clinical lead ("Clinical
     #: reviewers").
     verifies_answers: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: Its members are Cancer Alliance leads: /insight shows each their own alliance.
+    leads_alliance: Mapped[bool] = mapped_column(default=False, server_default="0")
     #: Written only by forum/services/groups.py, with the memberships.
     member_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -119,4 +119,4 @@ class PostCitation(Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("guideline_versions.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

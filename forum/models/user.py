@@ -42,7 +42,7 @@ class User(Base):
     #: Replies of theirs accepted as a thread's solution; recounted by
     #: forum/services/discussions/solutions.py.
     solution_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_seen_at: Mapped[datetime | None]
     email_verified_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
@@ -60,6 +60,9 @@ class User(Base):
     #: Cache: the member is in a group that verifies answers (``groups.verifies_answers``),
     #: written only with the memberships and that flag (forum/services/groups/).
     verifies_answers: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: Cache: the member is in a group of Cancer Alliance leads (``groups.leads_alliance``):
+    #: /insight shows them their own alliance. Written with the memberships and that flag.
+    leads_alliance: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Two-factor sign-in and the pledge (closed membership) --------------------------------
     #: Base32 TOTP secret; set only once the member has proved their app with a code.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

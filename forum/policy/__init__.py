@@ -44,6 +44,7 @@ from forum.policy.content import (
     may_write_in,
 )
 from forum.policy.guidance import can_manage_guidelines
+from forum.policy.insight import can_view_insight, insight_alliance, insight_alliances
 from forum.policy.library import (
     can_add_resource,
     can_download_attachment,
@@ -180,6 +181,9 @@ __all__ = [
     "can_warn_member",
     "group_ids",
     "in_any_group",
+    "can_view_insight",
+    "insight_alliance",
+    "insight_alliances",
     "is_admin",
     "is_answer_verifier",
     "is_archived",

@@ -27,6 +27,7 @@ from forum.views.discussions import (
     threads,
 )
 from forum.views.guidance import register as guidance_register
+from forum.views.insight import dashboard as insight_dashboard
 from forum.views.learning import log as learning_log
 from forum.views.library import resources, uploads
 from forum.views.membership import (
@@ -79,5 +80,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         learning_log,
         # organisation sign-in (OpenID Connect)
         organisation,
+        # programme insight
+        insight_dashboard,
     )
 )  # fmt: skip

@@ -1,7 +1,7 @@
 """organisation sign-in: linked organisation accounts, and join requests made through one
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 18:40:00
 
 A new table and added columns only: nothing existing is rebuilt.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -27,6 +27,7 @@ from forum.services.confidentiality import holds as confidentiality_holds
 from forum.services.discussions import reading, solutions
 from forum.services.guidance import citations as cited
 from forum.services.guidance import verification
+from forum.services.insight import rollups as insight
 from forum.services.library import uploads
 from forum.services.moderation import screening as moderation_screening
 from forum.services.moderation import state as moderation_state
@@ -145,8 +146,7 @@ def create_thread(
     earlier = _sent_before(actor, client_token, lock)
     if earlier is not None and earlier.post_number == 1 and earlier.body_source == body:
         return db.session.get_one(Thread, earlier.thread_id)
-    if earlier is not None:
-        client_token = None
+    client_token = None if earlier is not None else client_token
     verdict = confidentiality.check_post(
         actor, category, {"title": title, "body": body}, confirmed=pii_confirmed
     )
@@ -183,6 +183,7 @@ def create_thread(
     webhooks.post_published(thread, post)
     if counted:  # after the notifications: see _count_for_author
         _count_for_author(actor)
+        insight.question_asked(thread)
     return thread
 
 
@@ -258,6 +259,7 @@ def reply_to_thread(
     webhooks.post_published(thread, post)
     if counted:
         _count_for_author(actor)
+        insight.reply_posted(thread, post)
     db.session.expire(thread, COUNTERS)
     return post
 

@@ -12,6 +12,7 @@ from forum.models import Category, Post, Thread, ThreadKind
 from forum.policy import Actor
 from forum.services.discussions import drafts, tags
 from forum.services.discussions import posting as discussions
+from forum.services.insight import rollups as insight
 from forum.services.notifications import inbox as notifications
 from forum.text.case_template import AGE_BANDS, SEXES, CaseFields, render_case
 
@@ -70,6 +71,7 @@ def start_thread(
     )
     thread.kind = kind
     db.session.flush()
+    insight.question_kind(thread)
     if tag_ids:
         tags.set_thread_tags(actor, thread, tag_ids)
     drafts.discard_draft(actor, drafts.thread_key(category))

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 
 from forum.extensions import db
-from forum.models import Post, Thread, User
+from forum.models import Post, Thread, User, utcnow
 from forum.policy import Actor, can_accept_solution, can_change_solution, require
 from forum.services import audit
 from forum.services.guidance import review_dates
+from forum.services.insight import rollups as insight
 from forum.services.notifications import inbox as notifications
 from forum.services.webhooks import events as webhooks
 
@@ -24,6 +25,7 @@ def accept_solution(actor: Actor, thread: Thread, post: Post) -> None:
     thread.solution_post_id = post.id
     review_dates.solution_accepted(thread, post)
     db.session.flush()
+    insight.solution_accepted(thread, utcnow())
     recount_solutions(_author_ids([previous, post.id]))
     _audit_if_on_behalf(actor, thread, "thread.accept_solution", previous, post.id)
     notifications.notify_solution(actor, thread, post)

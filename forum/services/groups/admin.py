@@ -56,6 +56,7 @@ def _details(group: Group) -> dict[str, object]:
         "description": group.description,
         "is_mentionable": group.is_mentionable,
         "verifies_answers": group.verifies_answers,
+        "leads_alliance": group.leads_alliance,
     }
 
 
@@ -67,6 +68,7 @@ def create_group(
     description: str = "",
     is_mentionable: bool = False,
     verifies_answers: bool = False,
+    leads_alliance: bool = False,
 ) -> Group:
     require(can_manage_groups(actor))
     group = Group(
@@ -75,6 +77,7 @@ def create_group(
         description=(description or "").strip()[:DESCRIPTION_MAX],
         is_mentionable=bool(is_mentionable),
         verifies_answers=bool(verifies_answers),
+        leads_alliance=bool(leads_alliance),
     )
     db.session.add(group)
     db.session.flush()
@@ -91,6 +94,7 @@ def update_group(
     description: str = "",
     is_mentionable: bool = False,
     verifies_answers: bool = False,
+    leads_alliance: bool = False,
 ) -> Group:
     require(can_manage_groups(actor))
     before = _details(group)
@@ -99,8 +103,10 @@ def update_group(
     group.description = (description or "").strip()[:DESCRIPTION_MAX]
     group.is_mentionable = bool(is_mentionable)
     group.verifies_answers = bool(verifies_answers)
+    group.leads_alliance = bool(leads_alliance)
     db.session.flush()
-    if group.verifies_answers != before["verifies_answers"]:
+    flags = ("verifies_answers", "leads_alliance")
+    if any(getattr(group, flag) != before[flag] for flag in flags):
         caches.refresh_members(member_ids_of(group))
     if (after := _details(group)) != before:
         audit.record(actor, "group.update", target=group, before=before, after=after)

@@ -1,6 +1,7 @@
 """The caches the policy reads of groups, rewritten with the rows they mirror:
 ``users.group_ids`` (a member's groups), ``users.verifies_answers`` (one of them verifies
-answers), ``categories.read_group_ids`` and ``post_group_ids``
+answers), ``users.leads_alliance`` (one of them is of Cancer Alliance leads),
+``categories.read_group_ids`` and ``post_group_ids``
 (the groups a category is restricted to), and ``groups.member_count``.
 """
 
@@ -24,23 +25,28 @@ def refresh_members(user_ids: Iterable[int]) -> None:
         return
     groups: dict[int, list[int]] = defaultdict(list)
     verifiers: set[int] = set()
+    leads: set[int] = set()
     rows = db.session.execute(
-        select(GroupMember.user_id, GroupMember.group_id, Group.verifies_answers)
+        select(
+            GroupMember.user_id, GroupMember.group_id, Group.verifies_answers, Group.leads_alliance
+        )
         .join(Group, Group.id == GroupMember.group_id)
         .where(GroupMember.user_id.in_(ids))
         .order_by(GroupMember.group_id)
     )
-    for user_id, group_id, verifies in rows:
+    for user_id, group_id, verifies, lead in rows:
         groups[user_id].append(group_id)
         if verifies:
             verifiers.add(user_id)
+        if lead:
+            leads.add(user_id)
     values = [
         {"id": user_id, "group_ids": groups.get(user_id) or None,
-         "verifies_answers": user_id in verifiers}
+         "verifies_answers": user_id in verifiers, "leads_alliance": user_id in leads}
         for user_id in ids
     ]  # fmt: skip
     db.session.execute(update(User), values)
-    _expire(User, ids, "group_ids", "verifies_answers")
+    _expire(User, ids, "group_ids", "verifies_answers", "leads_alliance")
 
 
 def refresh_categories(category_ids: Iterable[int]) -> None:

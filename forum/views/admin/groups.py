@@ -35,6 +35,7 @@ def _details(form: GroupForm) -> dict[str, object]:
         "description": form.description.data or "",
         "is_mentionable": bool(form.is_mentionable.data),
         "verifies_answers": bool(form.verifies_answers.data),
+        "leads_alliance": bool(form.leads_alliance.data),
     }
 
 

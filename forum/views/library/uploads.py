@@ -19,8 +19,10 @@ from werkzeug.wrappers import Response
 from forum import policy
 from forum.errors import handle_http_error
 from forum.extensions import db, limiter
-from forum.models import Attachment
+from forum.models import Attachment, utcnow
 from forum.queries import library as library_queries
+from forum.redis_client import redis_for
+from forum.services.insight import downloads as insight_downloads
 from forum.services.library import uploads
 from forum.uploads.filetypes import KINDS
 from forum.uploads.storage import storage
@@ -143,11 +145,24 @@ def show(attachment_id: int) -> Response:
     )
     if response.status_code == 200:
         response.content_length = stored.size
+        _count_download(attachment)
     response.cache_control.private = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+def _count_download(attachment: Attachment) -> None:
+    """Tally the download (Redis or memory); write this process's tally when a batch is due."""
+    client = redis_for(current_app)
+    today = utcnow().date()
+    insight_downloads.count_download(attachment.id, current_user.alliance, today, client)
+    config = current_app.config
+    batch, seconds = config["INSIGHT_DOWNLOAD_BATCH"], config["INSIGHT_DOWNLOAD_SECONDS"]
+    if insight_downloads.TALLY.due(batch, seconds):
+        insight_downloads.write_counts(insight_downloads.TALLY.take())
+        db.session.commit()
 
 
 @bp.app_errorhandler(RequestEntityTooLarge)

@@ -1,0 +1,1 @@
+"""The dashboards' rollups, kept as members write (docs/insight.md)."""

@@ -1,0 +1,1 @@
+"""Publishing statistics safely: small-number suppression and the charts' geometry."""

@@ -1,0 +1,1 @@
+"""The programme dashboards (/insight): staff and Cancer Alliance leads."""
