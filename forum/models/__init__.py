@@ -55,6 +55,7 @@ from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
 from forum.models.security import ApiToken, PledgeAcceptance, PledgeVersion, RecoveryCode
 from forum.models.site import SitePageVersion, SiteSettings
 from forum.models.tag import Tag, ThreadTag
+from forum.models.thesaurus import ThesaurusGroup, ThesaurusState, ThesaurusTerm
 from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
 from forum.models.webhook import (
@@ -66,6 +67,9 @@ from forum.models.webhook import (
 )
 
 __all__ = [
+    "ThesaurusGroup",
+    "ThesaurusState",
+    "ThesaurusTerm",
     "ApiToken",
     "BASIS_NAMES",
     "CHANGING_STATUSES",

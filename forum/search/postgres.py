@@ -1,5 +1,5 @@
 """PostgreSQL: the backend's interface, with the titles' side of a search and the snippets
-(websearch_to_tsquery, ts_rank, ts_headline).
+(to_tsquery, ts_rank, ts_headline).
 
 The columns, indexes and triggers, and the other ``postgres_*`` modules: docs/search.md#the-index
 """

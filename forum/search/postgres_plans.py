@@ -223,7 +223,7 @@ def _conditions(
     if kind == "pairs":
         return [unlisted, buckets, *pairs]
     if kind == "loose":
-        loose = POST_VECTOR.op("@@")(func.websearch_to_tsquery(REGCONFIG, bindparam("ts_loose")))
+        loose = POST_VECTOR.op("@@")(func.to_tsquery(REGCONFIG, bindparam("ts_loose")))
         return [unlisted, buckets, loose, *([facets_match()] if facets else []), exact]
     return [unlisted, buckets, match]
 

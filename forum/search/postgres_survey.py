@@ -113,7 +113,7 @@ def survey(connection: Connection, query: SearchQuery) -> Survey:
     params: dict[str, Any] = {}
     columns = ["(SELECT max(id) FROM posts)", "c.reltuples"]
     for name, lookup, value in (
-        ("others", "websearch_to_tsquery", others_text(query)),
+        ("others", "to_tsquery", others_text(query)),
         ("prefixes", "to_tsquery", prefix_text(query)),
     ):
         params[f"ts_{name}"] = value
@@ -221,7 +221,7 @@ def _explain(
     matches = [_estimated(text, facets, pairs, others, prefixes)]
     for n, rest in enumerate(adjacent):
         side_by_side = PAIRS_VECTOR.op("@@")(cast(bindparam(f"ts_adjacent_{n}"), TSQUERY))
-        besides = func.websearch_to_tsquery(REGCONFIG, bindparam(f"ts_rest_{n}"))
+        besides = func.to_tsquery(REGCONFIG, bindparam(f"ts_rest_{n}"))
         words = [POST_VECTOR.op("@@")(besides)] if rest else []
         matches.append(and_(side_by_side, *words, *indexed_words(False, prefixes, facets)))
     if months:
