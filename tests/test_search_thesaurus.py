@@ -5,8 +5,8 @@ databases, phrases included; quoted phrases stay exact; staff edit it at /admin/
 from __future__ import annotations
 
 import pytest
-from werkzeug.exceptions import Forbidden
 from sqlalchemy import delete, func, select, update
+from werkzeug.exceptions import Forbidden
 
 from forum import search
 from forum.errors import ServiceError

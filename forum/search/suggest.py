@@ -31,12 +31,11 @@ class Suggestion:
 
 
 def did_you_mean(results: SearchResults, actor: Actor) -> Suggestion | None:
-    """A corrected search for ``results``, or None: only when it found fewer threads than
-    ``SEARCH_SUGGEST_BELOW`` (on its first page) and a word no post contains has a near
-    neighbour that this reader's corrected search finds more with."""
-    below = current_app.config.get("SEARCH_SUGGEST_BELOW", 3)
+    """A corrected search for ``results``, or None: only when it found nothing and a word no
+    post contains has a near neighbour with which this reader's corrected search finds
+    something."""
     query = results.query
-    if results.total >= below or results.number > 1:
+    if results.total or not current_app.config.get("SEARCH_SUGGEST", True):
         return None
     words = [
         t.text
@@ -53,7 +52,7 @@ def did_you_mean(results: SearchResults, actor: Actor) -> Suggestion | None:
         return None
     corrected = _corrected(query, corrections)
     found = search_posts(corrected, actor, per_page=5)
-    if found.total <= results.total:
+    if not found.total:
         return None
     shown = _as_written(corrected, corrections, found)
     return Suggestion(shown, found.total, found.complete)

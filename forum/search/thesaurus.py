@@ -54,6 +54,11 @@ class Thesaurus:
                 found.update({key(term): terms for term in terms})
         return cls(version, found)
 
+    def term(self, words: str) -> str:
+        """The group's term that ``words`` (a ``key``) stands for, as written ("end of life"
+        for "end life")."""
+        return next(term for term in self.groups[words] if key(term) == words)
+
     def alternatives(self, words: str) -> tuple[str, ...]:
         """The other terms of the group ``words`` (a ``key``) belongs to, if any."""
         group = self.groups.get(words, ())
@@ -78,7 +83,7 @@ def _expanded(terms: list[Term], thesaurus: Thesaurus) -> Iterator[Term]:
             options = thesaurus.alternatives(words)
             if options:
                 negated = run[0].negated
-                yield Term(words, "word", negated, options)
+                yield Term(thesaurus.term(words), "word", negated, options)
                 at += length
                 break
         else:
