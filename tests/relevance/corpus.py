@@ -4,6 +4,8 @@ but do not answer it). Keys name the threads in ``judged.QUERIES``."""
 
 from __future__ import annotations
 
+# ruff: noqa: E501 (the posts read as written)
+
 #: (key, title, opening post, replies)
 THREADS: list[tuple[str, str, str, list[str]]] = [
     (
