@@ -57,10 +57,10 @@ from forum.models import (
     utcnow,
 )
 from forum.policy import SYSTEM
-from forum.search import vocabulary
 from forum.queries import guidelines as guideline_reads
 from forum.queries import library as library_queries
 from forum.queries import moderation as moderation_reads
+from forum.search import vocabulary
 from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import redaction
 from forum.services.discussions import bookmarks, helpful, questions, solutions, tags
@@ -80,8 +80,8 @@ from forum.services.moderation import queue as moderation_queue
 from forum.services.moderation import threads as moderation_threads
 from forum.services.moderation import words as moderation_words
 from forum.services.notifications import subscriptions, unsubscribe
-from forum.services.site import pages as site_pages
 from forum.services.search import terms as search_terms
+from forum.services.site import pages as site_pages
 from forum.services.webhooks import endpoints as webhook_endpoints
 from forum.web.gates import forget_pledge_version
 from tests import upload_samples
