@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 
 from forum import search
-from forum.cli import demo_extras, synthetic_text
+from forum.cli import demo_extras, demo_search, synthetic_text
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User, utcnow
 from forum.policy import SYSTEM
@@ -183,6 +183,7 @@ def seed_demo() -> bool:
         for n, reply in enumerate(replies):
             discussions.reply_to_thread(users[(index + n + 1) % 3], thread, body=reply)
     demo_extras.seed_extras({user.email: user for user in users})
+    demo_search.seed_search_demo({user.email: user for user in users})
     return True
 
 
