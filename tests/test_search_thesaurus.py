@@ -235,3 +235,16 @@ def test_edit_distance():
     assert vocabulary.edit_distance("paracetemol", "paracetamol", 2) == 1
     assert vocabulary.edit_distance("haematuria", "haematuira", 2) == 1
     assert vocabulary.edit_distance("abc", "xyzuvw", 2) == 3
+
+
+def test_forgotten_words_leave_the_word_list(app):
+    """A redaction compacts the index: the words "did you mean" reads are counted again."""
+    post = opening_post(make_thread(title="Words", body="Asked about zolendronate infusions."))
+    connection = db.session.connection()
+    vocabulary.refresh(connection)
+    db.session.commit()
+    assert vocabulary.closest(db.session.connection(), "zolendronatt") is not None
+    db.session.execute(update(Post).where(Post.id == post.id).values(body_source="Asked."))
+    search.compact()
+    db.session.commit()
+    assert vocabulary.closest(db.session.connection(), "zolendronatt") is None

@@ -178,8 +178,9 @@ def refresh_search_words() -> None:
     """Recount the words "did you mean" suggests from (run nightly, e.g. from cron)."""
     started = time.perf_counter()
     connection = db.session.connection()
-    vocabulary.install(connection)
-    words = vocabulary.refresh(connection)
+    if not vocabulary.install(connection):
+        vocabulary.refresh(connection)
+    words = vocabulary.size(connection)
     db.session.commit()
     click.echo(f"Counted {words:,} words in {time.perf_counter() - started:.1f} s.")
 

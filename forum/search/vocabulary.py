@@ -20,8 +20,17 @@ KEPT_LENGTHS = (3, 40)
 CANDIDATES = 200
 
 
-def install(connection: Connection) -> None:
-    """Create ``search_words`` (and, on PostgreSQL, ``pg_trgm`` and its trigram index)."""
+def install(connection: Connection) -> bool:
+    """Create ``search_words`` (and, on PostgreSQL, ``pg_trgm`` and its trigram index), and
+    fill it, if it is missing; True if it was."""
+    missing = not connection.dialect.has_table(connection, WORDS)
+    _create(connection)
+    if missing:
+        refresh(connection)
+    return missing
+
+
+def _create(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         connection.exec_driver_sql(
@@ -63,6 +72,10 @@ def refresh(connection: Connection) -> int:
             "AND term GLOB '*[a-z]*'"
         )
         connection.exec_driver_sql("DROP TABLE temp.search_vocabulary")
+    return connection.exec_driver_sql(f"SELECT count(*) FROM {WORDS}").scalar_one()
+
+
+def size(connection: Connection) -> int:
     return connection.exec_driver_sql(f"SELECT count(*) FROM {WORDS}").scalar_one()
 
 

@@ -56,9 +56,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_thesaurus_state")),
     )
     _seed(groups, terms, state)
-    connection = op.get_bind()
-    vocabulary.install(connection)
-    vocabulary.refresh(connection)
+    vocabulary.install(op.get_bind())  # creates and fills search_words
 
 
 def _seed(groups, terms, state):
