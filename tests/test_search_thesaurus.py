@@ -239,12 +239,12 @@ def test_edit_distance():
 
 def test_forgotten_words_leave_the_word_list(app):
     """A redaction compacts the index: the words "did you mean" reads are counted again."""
-    post = opening_post(make_thread(title="Words", body="Asked about zolendronate infusions."))
+    post = opening_post(make_thread(title="Words", body="Asked about calprotectin levels."))
     connection = db.session.connection()
     vocabulary.refresh(connection)
     db.session.commit()
-    assert vocabulary.closest(db.session.connection(), "zolendronatt") is not None
+    assert vocabulary.closest(db.session.connection(), "calprotectim") is not None
     db.session.execute(update(Post).where(Post.id == post.id).values(body_source="Asked."))
     search.compact()
     db.session.commit()
-    assert vocabulary.closest(db.session.connection(), "zolendronatt") is None
+    assert vocabulary.closest(db.session.connection(), "calprotectim") is None
