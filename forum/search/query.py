@@ -66,13 +66,11 @@ class Term:
     text: str
     kind: TermKind = "word"
     negated: bool = False
-    #: The other terms of its thesaurus group (``thesaurus.expand``): any of them will do.
-    #: A term with alternatives is a word, or words typed side by side that make a term.
+    #: The other terms of its thesaurus group, any of which will do (``thesaurus.expand``).
     alternatives: tuple[str, ...] = ()
 
     @property
     def options(self) -> tuple[str, ...]:
-        """What the text may contain for this term: itself, then its alternatives."""
         return (self.text, *self.alternatives)
 
     @property

@@ -16,7 +16,7 @@ from flask import current_app
 from forum.extensions import db
 from forum.policy import Actor
 from forum.search import SearchResults, search_posts, vocabulary
-from forum.search.query import SearchQuery, Term
+from forum.search.query import SearchQuery
 
 _MARKED = re.compile(r"<mark>(.*?)</mark>")
 
@@ -76,29 +76,12 @@ def _as_written(
     query: SearchQuery, corrections: dict[str, str], found: SearchResults
 ) -> SearchQuery:
     """The index holds stems ("colonoscopi"): show each correction as the found posts write
-    it (the marked word nearest the stem), so the suggestion reads as a word."""
+    it (the marked word nearest what was typed), so the suggestion reads as a word."""
     marked = [m.lower() for hit in found.hits for m in _MARKED.findall(str(hit.snippet))]
     marked += [m.lower() for hit in found.hits for m in _MARKED.findall(str(hit.title))]
     written = {}
     for typed, stem in corrections.items():
         forms = [m for m in marked if m.startswith(stem[: max(3, len(stem) - 2)])]
-        if forms:
-            best = min(forms, key=lambda m: vocabulary.edit_distance(typed, m, 99))
-            written[typed] = best
-        else:
-            written[typed] = stem
-    shown = _corrected(replace(query, words=query.words), {})
-    words = query.words
-    for typed, stem in corrections.items():
-        words = re.sub(rf"(?i)(?<![\w-]){re.escape(stem)}(?!\w)", written[typed], words)
-    terms = tuple(
-        replace(t, text=written[k]) if (k := _typed_for(t, corrections)) else t for t in shown.terms
-    )
-    return replace(shown, terms=terms, words=words)
-
-
-def _typed_for(term: Term, corrections: dict[str, str]) -> str | None:
-    for typed, stem in corrections.items():
-        if term.kind == "word" and term.text == stem:
-            return typed
-    return None
+        nearest = min(forms, key=lambda m: vocabulary.edit_distance(typed, m, 99), default=stem)
+        written[stem] = nearest
+    return _corrected(query, written)
