@@ -67,6 +67,15 @@ def adjacent_words(query: SearchQuery) -> list[tuple[str, str]]:
     return pairs
 
 
+def has_phrases(query: SearchQuery) -> bool:
+    """The text must contain a phrase: typed in quotes, or a term of several words of a
+    thesaurus group (``2ww`` may be "two week wait"), which the GIN index cannot answer alone."""
+    return any(
+        t.kind == "phrase" or any(" " in option for option in t.alternatives)
+        for t in query.positive
+    )
+
+
 def prefix_text(query: SearchQuery) -> str:
     """Prefix terms for ``to_tsquery`` (terms hold only letters and digits: no syntax)."""
     return " & ".join(

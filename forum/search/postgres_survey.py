@@ -31,6 +31,7 @@ from forum.search.postgres_match import (
     POST_VECTOR,
     REGCONFIG,
     adjacent_words,
+    has_phrases,
     indexed_words,
     others_text,
     parameters,
@@ -123,7 +124,7 @@ def survey(connection: Connection, query: SearchQuery) -> Survey:
     columns.append("set_config('max_parallel_workers_per_gather', '0', true)")
     memory = f"least(greatest(c.relpages::bigint * {BITMAP_BYTES_PER_PAGE} / 1024, 4096), "
     memory = f"set_config('work_mem', {memory}{MAX_WORK_MEM_KB}) || 'kB', true)"
-    columns.append(memory if phrases else "NULL")
+    columns.append(memory if has_phrases(query) else "NULL")
     columns.append(_BEFORE_SEARCH if in_the_past(query) else "NULL")
     if in_the_past(query):
         params["before_end"] = datetime.combine(query.before, time.min, UTC) + timedelta(days=1)
