@@ -68,16 +68,17 @@ class Thesaurus:
 def expand(query: SearchQuery, thesaurus: Thesaurus) -> SearchQuery:
     """``query`` with each word, and each run of words typed side by side that makes a term,
     carrying its group's other terms (``Term.alternatives``). Quoted phrases and prefixes stay
-    as typed; an excluded word (``-2ww``) excludes its whole group."""
+    as typed, and so do single words in quotes (``"fit"``); an excluded word (``-2ww``)
+    excludes its whole group."""
     if not thesaurus.groups or not query.terms:
         return query
-    return replace(query, terms=tuple(_expanded(list(query.terms), thesaurus)))
+    return replace(query, terms=tuple(_expanded(list(query.terms), thesaurus, query.quoted)))
 
 
-def _expanded(terms: list[Term], thesaurus: Thesaurus) -> Iterator[Term]:
+def _expanded(terms: list[Term], thesaurus: Thesaurus, quoted: frozenset[str]) -> Iterator[Term]:
     at = 0
     while at < len(terms):
-        run = _word_run(terms, at)
+        run = _word_run(terms, at, quoted)
         for length in range(min(len(run), MAX_TERM_WORDS), 0, -1):
             words = " ".join(t.text for t in run[:length])
             options = thesaurus.alternatives(words)
@@ -91,11 +92,13 @@ def _expanded(terms: list[Term], thesaurus: Thesaurus) -> Iterator[Term]:
             at += 1
 
 
-def _word_run(terms: list[Term], at: int) -> list[Term]:
-    """The plain words from ``at`` on, all included or all excluded like the first."""
+def _word_run(terms: list[Term], at: int, quoted: frozenset[str]) -> list[Term]:
+    """The plain words from ``at`` on (not typed in quotes), included like the first."""
     run: list[Term] = []
     for term in terms[at:]:
-        if term.kind != "word" or term.alternatives or (run and term.negated != run[0].negated):
+        if term.kind != "word" or term.alternatives or term.text in quoted:
+            break
+        if run and term.negated != run[0].negated:
             break
         if run and term.negated:  # each excluded word stands alone (-fit -test)
             break
