@@ -63,6 +63,10 @@ class Config:
     SEARCH_RESULTS_PER_PAGE = 20
     #: Newest matching posts (and titles) ranked per search: bounds the work of broad queries.
     SEARCH_CANDIDATE_LIMIT = 300
+    # Search thesaurus and "did you mean" (issue 27, docs/search.md#the-thesaurus): expand
+    # searches with /admin/search-terms; suggest a correction when a search finds nothing.
+    SEARCH_THESAURUS = True
+    SEARCH_SUGGEST = True
 
     #: argon2id cost; lowered only in tests.
     ARGON2_TIME_COST = 3

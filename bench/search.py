@@ -17,6 +17,10 @@ prints, per query, its shape, how many posts contain its words, the median and m
 per shape, p50/p95/max over all its timed runs; and per database the p95 of each round
 (over the 30 queries) with their median, which is the figure to compare with the 50 ms
 target: one round's p95 is at the mercy of whatever else the machine was doing then.
+
+The search thesaurus (docs/search.md#the-thesaurus) is on, as on the site; five more queries
+that it expands follow the 30 (figures for the 30 alone are printed too), and
+``--compare-thesaurus`` times every query with it on and then off in each round.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
+from flask import Flask, current_app  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import (  # noqa: E402
     create_engine,
@@ -129,6 +133,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=7, help="timed rounds of the 30 queries")
     parser.add_argument("--skip-build", action="store_true", help="do not time an index rebuild")
     parser.add_argument(
+        "--compare-thesaurus",
+        action="store_true",
+        help="time every query with the thesaurus on and off, in turn, in the same rounds",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="instead of timing rounds, show each query's statements (round trips) and times",
@@ -165,10 +174,18 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
             _profile(member)
             db.session.remove()
             return
-        samples = _measure(member, args.runs)
+        modes = (True, False) if args.compare_thesaurus else (True,)
+        measured = _measure(member, args.runs, modes)
         bench.load = (bench.load[0], _load())
         db.session.remove()
-    _report(bench, samples)
+    for mode, samples in measured.items():
+        if len(modes) > 1:
+            print(f"--- thesaurus {'on' if mode else 'off'}", flush=True)
+        _report(bench, samples)
+        original = {item: t for item, t in samples.items() if item[0] != "thesaurus"}
+        if len(original) < len(samples):
+            print(f"  (the first {len(original)} queries alone:)", flush=True)
+            _report(bench, original, shapes=False)
 
 
 def _load() -> str:
@@ -279,8 +296,9 @@ def _analyze() -> None:
 
 
 def queries() -> list[tuple[str, str]]:
-    """The 30 queries as (shape, query): common words, rare words, phrases, prefixes,
-    exclusions, filters with and without words, and searches that find nothing.
+    """The 30 queries, and 5 the thesaurus expands, as (shape, query): common words, rare
+    words, phrases, prefixes, exclusions, filters with and without words, and searches that
+    find nothing.
 
     Word frequencies (share of posts containing the word, from forum/cli/synthetic_text.py's
     Zipf distribution) are printed beside each query when it runs."""
@@ -321,6 +339,13 @@ def queries() -> list[tuple[str, str]]:
         ("no hits", "xylophone"),
         ("no hits", "referral quetzalcoatl"),
         ("no hits", "zygomycosis"),  # only in a staff-only thread: a member finds nothing
+        # Searches the seeded thesaurus expands (docs/search.md#the-thesaurus): an
+        # abbreviation to phrases, words typed side by side that make a term, spellings.
+        ("thesaurus", "2ww"),
+        ("thesaurus", "fit ferritin"),
+        ("thesaurus", "two week wait referral"),
+        ("thesaurus", "raised psa"),
+        ("thesaurus", "cough -haemoptysis hematuria"),
     ]
 
 
@@ -341,28 +366,43 @@ def matching_posts(query: str) -> int | None:
     return found
 
 
-def _measure(member: User, runs: int) -> dict[tuple[str, str], list[float]]:
+Samples = dict[tuple[str, str], list[float]]
+
+
+def _measure(member: User, runs: int, modes: tuple[bool, ...]) -> dict[bool, Samples]:
+    """Each round runs every query once in each mode (thesaurus on, and off), in turn, so
+    both see the same machine."""
     write_intent.set(False)  # as on the search page (a GET): transactions begin deferred
     plan = queries()
-    for _shape, query in plan:  # warm-up round
-        search.search_posts(query, member)
-        db.session.rollback()
-    samples: dict[tuple[str, str], list[float]] = {item: [] for item in plan}
-    totals: dict[tuple[str, str], str] = {}
+    config = current_app.config
+    for mode in modes:  # warm-up round
+        config["SEARCH_THESAURUS"] = mode
+        for _shape, query in plan:
+            search.search_posts(query, member)
+            db.session.rollback()
+    samples: dict[bool, Samples] = {mode: {item: [] for item in plan} for mode in modes}
+    totals: dict[tuple[bool, tuple[str, str]], str] = {}
     for _round in range(runs):
         for item in plan:
-            started = time.perf_counter()
-            results = search.search_posts(item[1], member)
-            samples[item].append((time.perf_counter() - started) * 1000)
-            totals[item] = f"{'>' if not results.complete else ''}{results.total:,}"
-            db.session.rollback()
+            for mode in modes:
+                config["SEARCH_THESAURUS"] = mode
+                started = time.perf_counter()
+                results = search.search_posts(item[1], member)
+                samples[mode][item].append((time.perf_counter() - started) * 1000)
+                totals[mode, item] = f"{'>' if not results.complete else ''}{results.total:,}"
+                db.session.rollback()
+    config["SEARCH_THESAURUS"] = True
     posts = db.session.scalar(select(func.count()).select_from(Post)) or 1
-    for (shape, query), timings in samples.items():
+    for (shape, query), timings in samples[True].items():
         share = matching_posts(query)
         shown = "" if share is None else f"{share / posts:7.2%}"
+        off = samples[False][shape, query] if False in samples else None
+        without = (
+            f"  off {statistics.median(off):6.1f} ms {totals[False, (shape, query)]}" if off else ""
+        )
         print(
             f"  {shape:<14} {query:<42} {shown:>7}  {statistics.median(timings):7.1f} ms"
-            f"  max {max(timings):7.1f} ms  threads {totals[(shape, query)]}",
+            f"  max {max(timings):7.1f} ms  threads {totals[True, (shape, query)]}{without}",
             flush=True,
         )
     return samples
@@ -415,11 +455,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def _report(bench: Bench, samples: dict[tuple[str, str], list[float]]) -> None:
-    shapes: dict[str, list[float]] = {}
+def _report(bench: Bench, samples: Samples, *, shapes: bool = True) -> None:
+    by_shape: dict[str, list[float]] = {}
     for (shape, _query), timings in samples.items():
-        shapes.setdefault(shape, []).extend(timings)
-    for shape, timings in shapes.items():
+        by_shape.setdefault(shape, []).extend(timings)
+    for shape, timings in by_shape.items() if shapes else ():
         print(
             f"  {shape:<14} p50 {percentile(timings, 0.5):7.1f}  p95 "
             f"{percentile(timings, 0.95):7.1f}  max {max(timings):7.1f} ms",

@@ -60,6 +60,7 @@ from forum.policy import SYSTEM
 from forum.queries import guidelines as guideline_reads
 from forum.queries import library as library_queries
 from forum.queries import moderation as moderation_reads
+from forum.search import vocabulary
 from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import redaction
 from forum.services.discussions import bookmarks, helpful, questions, solutions, tags
@@ -80,6 +81,7 @@ from forum.services.moderation import queue as moderation_queue
 from forum.services.moderation import threads as moderation_threads
 from forum.services.moderation import words as moderation_words
 from forum.services.notifications import subscriptions, unsubscribe
+from forum.services.search import terms as search_terms
 from forum.services.site import pages as site_pages
 from forum.services.webhooks import endpoints as webhook_endpoints
 from forum.web.gates import forget_pledge_version
@@ -291,6 +293,11 @@ PAGES: dict[str, Visit] = {
     "admin_webhooks.new": Visit("/admin/webhooks/new", ADMIN),
     "admin_webhooks.show": Visit("/admin/webhooks/{webhook}", ADMIN),
     "admin_webhooks.edit": Visit("/admin/webhooks/{webhook}/edit", ADMIN),
+    # The search thesaurus (a group more each round), and "did you mean" for a misspelling
+    "admin_search_terms.index": Visit("/admin/search-terms/", ADMIN),
+    "admin_search_terms.index[find]": Visit("/admin/search-terms/?find=round", ADMIN),
+    "admin_search_terms.edit": Visit("/admin/search-terms/{search_terms}/edit", ADMIN, fixed=True),
+    "search.index[did_you_mean]": Visit("/search?q=liposarcomma", MEMBER, fixed=True),
     "groups.show": Visit("/g/reviewers", MEMBER),
     "users.show[group]": Visit("/u/reviewers", MEMBER, status=302, fixed=True),
     # The guideline register: one guideline more, and one version more of the one shown,
@@ -369,6 +376,9 @@ FULL_READS: dict[str, dict[str, str]] = {
         "confidentiality_incidents": "the export is the whole register, by design"
     },
     "admin_uploads.index": {"stored_files": "the total size of every stored file"},
+    # The thesaurus is a short staff-kept list (about a hundred groups), shown whole
+    "admin_search_terms.index": {"thesaurus_groups": "every group, by note (at most 500)"},
+    "admin_search_terms.index[find]": {"thesaurus_groups": "the groups with a term like it"},
     "admin_health.index": {"stored_files": "the total size of every stored file"},
     "admin_groups.show[search]": {"users": "finds a name, username or email by any part"},
     # Active members: one index probe of insight_activity per member and period, whatever
@@ -605,6 +615,11 @@ def build_world() -> World:
     ).id  # fmt: skip
     _commit()
     _learning_log(world)
+    # The search thesaurus: one group (its edit page); each round adds another.
+    world.ids["search_terms"] = search_terms.create_group(
+        admin, terms="roundterm, round term zero", note="Round terms"
+    ).id
+    _commit()
     add_round(world, 0)
     _accept_current_pledge(world)
     return world
@@ -778,6 +793,9 @@ def add_round(world: World, n: int) -> None:
     _commit()
     uploaded_file(other, f"loose-{n}.pdf", upload_samples.pdf(f"Loose file {n}"))
     site_pages.publish_page(admin, "privacy", f"# Who we are\n\nThe programme team, round {n}.")
+    search_terms.create_group(admin, terms=f"roundterm{n}, round term {n}", note=f"Round {n}")
+    vocabulary.refresh(db.session.connection())  # "did you mean" reads the words
+    _commit()
     _commit()
     # Guidance to cite: another guideline, its round recommendation cited by the thread.
     citable_guideline(f"RND{n}", {"1.1": f"Round recommendation {n}"})

@@ -253,10 +253,7 @@ def _found_through_pairs(post_id: int, phrase: str) -> bool:
     connection = db.session.connection()
     pairs = postgres_survey.survey(connection, query).pairs
     matches = connection.execute(
-        text(
-            "SELECT search_vector @@ websearch_to_tsquery('english', :ts_words) "
-            "FROM posts WHERE id = :id"
-        ),
+        text("SELECT search_vector @@ to_tsquery('english', :ts_words) FROM posts WHERE id = :id"),
         {**postgres.parameters(query), "id": post_id},
     ).scalar_one()
     if not matches or not pairs:
@@ -389,8 +386,8 @@ def test_side_by_side_words_are_estimated_with_the_rest_of_the_search():
     query = parse('safety netting advice -cough ferr* "two week"')
 
     assert postgres_match.adjacent_words(parse("safety netting advice -cough ferr*")) == [
-        ("safety netting", '"advice" -"cough"'),
-        ("netting advice", '"safety" -"cough"'),
+        ("safety netting", "'advice' & !'cough'"),
+        ("netting advice", "'safety' & !'cough'"),
     ]
     assert postgres_match.adjacent_words(query) == []  # a phrase: its pairs are used instead
     assert len(postgres_match.adjacent_words(parse("a1 b2 c3 d4 e5 f6"))) == MAX_ADJACENT

@@ -175,7 +175,8 @@ def test_fts5_queries_quote_every_term():
 def test_postgres_queries_quote_every_term():
     query = parse('fit or "safety net" haem* -smoker')
 
-    assert postgres.websearch_text(query) == '"fit" "safety net" -"smoker"'
+    # to_tsquery text: each term quoted (a quoted phrase stays a phrase), no operator typed
+    assert postgres.websearch_text(query) == "'fit' & 'safety net' & !'smoker'"
     assert postgres.prefix_text(query) == "'haem':*"
 
 

@@ -18,6 +18,7 @@ from forum.errors import ServiceError
 from forum.extensions import db
 from forum.models import Role
 from forum.policy import SYSTEM
+from forum.search import vocabulary
 from forum.services.discussions import categories
 from forum.services.discussions import posting as discussions
 from forum.services.membership import accounts
@@ -173,6 +174,19 @@ def rebuild_search(check: bool) -> None:
         search.rebuild(progress=bar.update)
     db.session.commit()
     click.echo(f"Rebuilt the search index in {time.perf_counter() - started:.1f} s.")
+
+
+# Search: the forum's words, for "did you mean" (issue 27, docs/search.md#did-you-mean)
+@forum_cli.command("refresh-search-words")
+def refresh_search_words() -> None:
+    """Recount the words "did you mean" suggests from (run nightly, e.g. from cron)."""
+    started = time.perf_counter()
+    connection = db.session.connection()
+    if not vocabulary.install(connection):
+        vocabulary.refresh(connection)
+    words = vocabulary.size(connection)
+    db.session.commit()
+    click.echo(f"Counted {words:,} words in {time.perf_counter() - started:.1f} s.")
 
 
 # Uploads ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, insert, select
 
 from forum import search
-from forum.cli import demo_extras, demo_insight, demo_reply_by_email, synthetic_text
+from forum.cli import demo_extras, demo_insight, demo_reply_by_email, demo_search, synthetic_text
 from forum.extensions import db
 from forum.models import Category, Post, Role, Thread, User, utcnow
 from forum.policy import SYSTEM
@@ -184,6 +184,8 @@ def seed_demo() -> bool:
     demo_extras.seed_extras({user.email: user for user in users})
     demo_reply_by_email.seed_reply_by_email()
     demo_insight.seed_insight({user.email: user for user in users})
+    # Last of the posts: it refreshes the words "did you mean" suggests from.
+    demo_search.seed_search_demo({user.email: user for user in users})
     pledge.publish_pledge(SYSTEM, pledge.DEFAULT_TEXT)  # members accept it on first sign-in
     return True
 

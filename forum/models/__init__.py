@@ -59,6 +59,7 @@ from forum.models.reader import Bookmark, Draft, HelpfulMark, ThreadRead
 from forum.models.security import ApiToken, PledgeAcceptance, PledgeVersion, RecoveryCode
 from forum.models.site import SitePageVersion, SiteSettings
 from forum.models.tag import Tag, ThreadTag
+from forum.models.thesaurus import ThesaurusGroup, ThesaurusState, ThesaurusTerm
 from forum.models.thread import Thread, ThreadKind
 from forum.models.user import Role, User
 from forum.models.webhook import (
@@ -73,6 +74,9 @@ __all__ = [
     "InsightActivity",
     "InsightDownload",
     "InsightQuestion",
+    "ThesaurusGroup",
+    "ThesaurusState",
+    "ThesaurusTerm",
     "ApiToken",
     "LinkedIdentity",
     "BASIS_NAMES",

@@ -144,6 +144,11 @@ def can_manage_tags(actor: Actor) -> bool:
     return is_staff(actor)
 
 
+def can_manage_search_terms(actor: Actor) -> bool:
+    """Keep the search thesaurus (/admin/search-terms): staff."""
+    return is_staff(actor)
+
+
 def can_manage_categories(actor: Actor) -> bool:
     """Create, edit, order, archive and delete categories, and set their flags: admins."""
     return is_admin(actor)

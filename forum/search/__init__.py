@@ -22,7 +22,7 @@ from forum.extensions import db
 from forum.models import Category, Post, Tag, Thread, User, utcnow
 from forum.paging import PageNumbers
 from forum.policy import Actor, ActorSnapshot, visibility_shape, visible_categories_clause
-from forum.search import facets, files, postgres, ranking, sqlite
+from forum.search import facets, files, postgres, ranking, sqlite, thesaurus
 from forum.search.facets import Facets
 from forum.search.highlight import marked, plain
 from forum.search.query import SearchQuery, TextShape, parse, with_filters
@@ -106,6 +106,8 @@ def search_posts(
     empty = SearchResults(query, (), page, per_page, 0)
     if query.is_empty:
         return empty
+    if current_app.config.get("SEARCH_THESAURUS", True):
+        query = thesaurus.expand(query, thesaurus.current())
     resolved = _resolve_filters(query, actor)
     if resolved is None:
         return replace(empty, query=_with_notice(query, _missing_filter(query, actor)))

@@ -1,5 +1,5 @@
 """PostgreSQL: the backend's interface, with the titles' side of a search and the snippets
-(websearch_to_tsquery, ts_rank, ts_headline).
+(to_tsquery, ts_rank, ts_headline).
 
 The columns, indexes and triggers, and the other ``postgres_*`` modules: docs/search.md#the-index
 """
@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from forum.models import Post, Thread
-from forum.search import ranking
+from forum.search import ranking, vocabulary
 from forum.search.facets import Facets
 from forum.search.highlight import START, STOP
 from forum.search.postgres_match import REGCONFIG, THREAD_VECTOR, parameters, tsquery
@@ -46,7 +46,10 @@ _REGCONFIG = REGCONFIG  # files.py
 
 
 def compact(connection: Connection) -> None:
-    """Nothing to do: the tsvectors are generated columns, rewritten with their rows."""
+    """The tsvectors are generated columns, rewritten with their rows; only the words "did
+    you mean" reads are counted again, so none of the old ones stays there."""
+    if not vocabulary.install(connection):
+        vocabulary.refresh(connection)
 
 
 def title_candidates(text: TextShape, where: list[Any], window: int) -> Select[Any]:

@@ -29,13 +29,27 @@ MAX_ADJACENT = 3
 
 
 def websearch_text(query: SearchQuery) -> str:
-    """Words, phrases and exclusions for ``websearch_to_tsquery``, each quoted so that words
-    such as "or" are never read as operators."""
+    """Words, phrases and exclusions as ``to_tsquery`` text: every term quoted (a quoted
+    string of several words is a phrase; nothing inside a quote is read as an operator), a
+    term of the thesaurus as the group of its terms (``(a | b)``), joined with ``&``."""
     return _quoted(query.terms)
 
 
 def _quoted(terms: Iterable[Term]) -> str:
-    return " ".join(("-" if t.negated else "") + f'"{t.text}"' for t in terms if t.kind != "prefix")
+    return " & ".join(
+        ("!" if t.negated else "") + _options(t.options) for t in terms if t.kind != "prefix"
+    )
+
+
+def _options(options: tuple[str, ...]) -> str:
+    if len(options) == 1:
+        return _lexemes(options[0])
+    return "(" + " | ".join(_lexemes(option) for option in options) + ")"
+
+
+def _lexemes(text: str) -> str:
+    """``text`` quoted for ``to_tsquery`` (terms hold only letters, digits and spaces)."""
+    return "'" + text.replace("\\", "").replace("'", "''") + "'"
 
 
 def adjacent_words(query: SearchQuery) -> list[tuple[str, str]]:
@@ -53,6 +67,15 @@ def adjacent_words(query: SearchQuery) -> list[tuple[str, str]]:
     return pairs
 
 
+def has_phrases(query: SearchQuery) -> bool:
+    """The text must contain a phrase: typed in quotes, or a term of several words of a
+    thesaurus group (``2ww`` may be "two week wait"), which the GIN index cannot answer alone."""
+    return any(
+        t.kind == "phrase" or any(" " in option for option in t.alternatives)
+        for t in query.positive
+    )
+
+
 def prefix_text(query: SearchQuery) -> str:
     """Prefix terms for ``to_tsquery`` (terms hold only letters and digits: no syntax)."""
     return " & ".join(
@@ -65,23 +88,29 @@ def tsquery(text: TextShape) -> ColumnElement[Any]:
     ``ts_prefixes`` (``parameters``), as far as the search has them."""
     parts = []
     if text.words:
-        parts.append(func.websearch_to_tsquery(REGCONFIG, bindparam("ts_words")))
+        parts.append(func.to_tsquery(REGCONFIG, bindparam("ts_words")))
     if text.prefixes:
         parts.append(func.to_tsquery(REGCONFIG, bindparam("ts_prefixes")))
     return reduce(lambda left, right: left.op("&&")(right), parts)
 
 
 def loose_text(query: SearchQuery) -> str:
-    """Every word of the words and phrases the text must contain, for ``websearch_to_tsquery``
-    (each quoted alone, so a phrase becomes its words in any order: what the GIN index can
-    answer without reading the posts)."""
-    words = [w for t in query.positive if t.kind != "prefix" for w in t.text.split()]
-    return " ".join(f'"{word}"' for word in words)
+    """Every word of the words and phrases the text must contain, for ``to_tsquery`` (each
+    quoted alone, so a phrase becomes its words in any order: what the GIN index can answer
+    without reading the posts); a thesaurus group as any one of its terms' words."""
+    parts = []
+    for term in query.positive:
+        if term.kind == "prefix":
+            continue
+        loose = [" & ".join(_lexemes(w) for w in option.split()) for option in term.options]
+        parts.append(loose[0] if len(loose) == 1 else "(" + " | ".join(loose) + ")")
+    return " & ".join(parts)
 
 
 def others_text(query: SearchQuery) -> str:
-    """The words the text must contain outside its phrases, for ``websearch_to_tsquery``."""
-    return " ".join(f'"{t.text}"' for t in query.positive if t.kind == "word")
+    """The words the text must contain outside its phrases, for ``to_tsquery`` (a thesaurus
+    group as any one of its terms)."""
+    return " & ".join(_options(t.options) for t in query.positive if t.kind == "word")
 
 
 def parameters(query: SearchQuery, facets: Facets | None = None) -> dict[str, Any]:
@@ -128,7 +157,7 @@ def indexed_words(others: bool, prefixes: bool, facets: Any) -> list[ColumnEleme
     post by post)."""
     tests = []
     if others:
-        words = func.websearch_to_tsquery(REGCONFIG, bindparam("ts_others"))
+        words = func.to_tsquery(REGCONFIG, bindparam("ts_others"))
         tests.append(POST_VECTOR.op("@@")(words))
     if prefixes:
         prefixes = func.to_tsquery(REGCONFIG, bindparam("ts_prefixes"))

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from forum.search import vocabulary
+
 CONFIG = "english"
 
 INDEXES = (
@@ -150,6 +152,7 @@ def install(connection: Connection) -> bool:
         for statement in _ddl(tbl, weight, col):
             connection.exec_driver_sql(statement)
     _pairs_ddl(connection)
+    vocabulary.install(connection)
     return _objects(connection) != before
 
 
@@ -160,6 +163,7 @@ def _pairs_ddl(connection: Connection) -> None:
 
 
 def uninstall(connection: Connection) -> None:
+    vocabulary.uninstall(connection)
     connection.exec_driver_sql("DROP INDEX IF EXISTS ix_posts_search_pairs")
     connection.exec_driver_sql("DROP FUNCTION IF EXISTS search_word_pairs(text)")
     for tbl, _weight, _col in INDEXES:
@@ -212,6 +216,7 @@ def rebuild(connection: Connection, progress: Callable[[int], None]) -> None:
     progress(1)
     for tbl, _weight, _col in INDEXES:
         connection.exec_driver_sql(f"ANALYZE {tbl}")
+    vocabulary.install(connection)
 
 
 def index_size(connection: Connection) -> int | None:

@@ -31,6 +31,7 @@ from forum.search.postgres_match import (
     POST_VECTOR,
     REGCONFIG,
     adjacent_words,
+    has_phrases,
     indexed_words,
     others_text,
     parameters,
@@ -113,7 +114,7 @@ def survey(connection: Connection, query: SearchQuery) -> Survey:
     params: dict[str, Any] = {}
     columns = ["(SELECT max(id) FROM posts)", "c.reltuples"]
     for name, lookup, value in (
-        ("others", "websearch_to_tsquery", others_text(query)),
+        ("others", "to_tsquery", others_text(query)),
         ("prefixes", "to_tsquery", prefix_text(query)),
     ):
         params[f"ts_{name}"] = value
@@ -123,7 +124,7 @@ def survey(connection: Connection, query: SearchQuery) -> Survey:
     columns.append("set_config('max_parallel_workers_per_gather', '0', true)")
     memory = f"least(greatest(c.relpages::bigint * {BITMAP_BYTES_PER_PAGE} / 1024, 4096), "
     memory = f"set_config('work_mem', {memory}{MAX_WORK_MEM_KB}) || 'kB', true)"
-    columns.append(memory if phrases else "NULL")
+    columns.append(memory if has_phrases(query) else "NULL")
     columns.append(_BEFORE_SEARCH if in_the_past(query) else "NULL")
     if in_the_past(query):
         params["before_end"] = datetime.combine(query.before, time.min, UTC) + timedelta(days=1)
@@ -221,7 +222,7 @@ def _explain(
     matches = [_estimated(text, facets, pairs, others, prefixes)]
     for n, rest in enumerate(adjacent):
         side_by_side = PAIRS_VECTOR.op("@@")(cast(bindparam(f"ts_adjacent_{n}"), TSQUERY))
-        besides = func.websearch_to_tsquery(REGCONFIG, bindparam(f"ts_rest_{n}"))
+        besides = func.to_tsquery(REGCONFIG, bindparam(f"ts_rest_{n}"))
         words = [POST_VECTOR.op("@@")(besides)] if rest else []
         matches.append(and_(side_by_side, *words, *indexed_words(False, prefixes, facets)))
     if months:

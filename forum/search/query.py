@@ -66,6 +66,12 @@ class Term:
     text: str
     kind: TermKind = "word"
     negated: bool = False
+    #: The other terms of its thesaurus group, any of which will do (``thesaurus.expand``).
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        return (self.text, *self.alternatives)
 
     @property
     def display(self) -> str:
@@ -105,6 +111,8 @@ class SearchQuery:
     #: ``is:outdated``: the accepted answer's guidance changed, or its review is overdue.
     outdated: bool = False
     notices: tuple[str, ...] = field(default=())
+    #: Single words typed in quotes: searched for as typed, without their thesaurus group.
+    quoted: frozenset[str] = frozenset()
 
     @property
     def positive(self) -> tuple[Term, ...]:
@@ -216,6 +224,7 @@ class _ParseState:
     filters: dict[str, object] = field(default_factory=dict)
     dropped_common: bool = False
     too_many: bool = False
+    quoted: set[str] = field(default_factory=set)
 
     def take(self, match: re.Match[str]) -> None:
         negated = bool(match.group("neg"))
@@ -257,6 +266,7 @@ class _ParseState:
     def add_phrase(self, text: str, negated: bool, raw: str) -> None:
         parts = [p.lower() for p in _WORD.findall(text)]
         if len(parts) == 1:
+            self.quoted.add(parts[0])
             self.add_words(parts[0], negated, raw)
         elif parts:
             self.add_term(Term(" ".join(parts), "phrase", negated), raw)
@@ -315,6 +325,7 @@ class _ParseState:
             terms=terms,
             words=" ".join(self.words),
             notices=tuple(dict.fromkeys(notices)),
+            quoted=frozenset(self.quoted),
             **self.filters,  # type: ignore[arg-type]
         )
 

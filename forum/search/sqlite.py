@@ -54,8 +54,14 @@ def match_expression(query: SearchQuery) -> str:
 
 
 def _fts_term(term: Term) -> str:
-    quoted = '"' + term.text.replace('"', '""') + '"'
+    if term.alternatives:  # any term of its thesaurus group, phrases as phrases
+        return "(" + " OR ".join(_fts_string(option) for option in term.options) + ")"
+    quoted = _fts_string(term.text)
     return quoted + "*" if term.kind == "prefix" else quoted
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def posts_expression(query: SearchQuery, facets: Facets) -> str:
@@ -109,17 +115,26 @@ def body_candidates(
 
 def _cheap_to_rank(connection: Connection, query: SearchQuery) -> bool:
     """Is every term in fewer than ``BM25_MAX_POSTS`` posts? Reads at most that many
-    entries of each term's posting list (the words of a phrase each count)."""
+    entries of each term's posting list (the words of a phrase, and of each term of a
+    thesaurus group, each count), in one statement."""
+    words: list[Term] = []
     for term in query.positive:
-        words = [term] if term.kind != "phrase" else [Term(w) for w in term.text.split()]
-        for word in words:
-            found = connection.exec_driver_sql(
-                f"SELECT count(*) FROM (SELECT rowid FROM {POSTS} WHERE {POSTS} MATCH ? LIMIT ?)",
-                (f"body_source : ({_fts_term(word)})", BM25_MAX_POSTS),
-            ).scalar_one()
-            if found >= BM25_MAX_POSTS:
-                return False
-    return True
+        if term.kind == "prefix":
+            words.append(term)
+        else:
+            words += [Term(w) for option in term.options for w in option.split()]
+    words = list(dict.fromkeys(words))
+    if not words:
+        return True
+    count = f"(SELECT count(*) FROM (SELECT rowid FROM {POSTS} WHERE {POSTS} MATCH ? LIMIT ?))"
+    params: list[Any] = []
+    for word in words:
+        params += [f"body_source : ({_fts_term(word)})", BM25_MAX_POSTS]
+    found = connection.exec_driver_sql(
+        "SELECT max(" + ", ".join([count] * len(words)) + (", 0)" if len(words) == 1 else ")"),
+        tuple(params),
+    ).scalar_one()
+    return found < BM25_MAX_POSTS
 
 
 def title_candidates(text: TextShape, where: list[Any], window: int) -> Select[Any]:

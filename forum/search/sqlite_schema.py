@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 
+from forum.search import vocabulary
+
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 #: Prefix lengths with an index of their own, per FTS5 table (default ``DEFAULT_PREFIXES``):
 #: a prefix search of those lengths reads one posting list; longer ones merge the lists of
@@ -135,10 +137,12 @@ def install(connection: Connection) -> bool:
             connection.exec_driver_sql(statement)
         if created:
             connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
+    vocabulary.install(connection)
     return _objects(connection) != before
 
 
 def uninstall(connection: Connection) -> None:
+    vocabulary.uninstall(connection)
     _uninstall_posts(connection)
     for index, _content, _col in INDEXES:
         for suffix in ("insert", "delete", "update"):
@@ -185,9 +189,12 @@ def rebuild(connection: Connection, progress: Callable[[int], None]) -> None:
 
 
 def compact(connection: Connection) -> None:
-    """Merge each index's segments: FTS5 keeps a replaced entry's terms until they merge."""
+    """Merge each index's segments: FTS5 keeps a replaced entry's terms until they merge; and
+    count the words "did you mean" reads again, so none of the old ones stays there."""
     for index in (POSTS, *(index for index, _content, _col in INDEXES)):
         connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('optimize')")
+    if not vocabulary.install(connection):
+        vocabulary.refresh(connection)
 
 
 def _fill_posts(connection: Connection, progress: Callable[[int], None]) -> None:

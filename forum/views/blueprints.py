@@ -12,6 +12,7 @@ from forum.views.admin import guidelines as admin_guidelines
 from forum.views.admin import health as admin_health
 from forum.views.admin import members as admin_members
 from forum.views.admin import overview as admin_overview
+from forum.views.admin import search_terms as admin_search_terms
 from forum.views.admin import settings as admin_settings
 from forum.views.admin import tags as admin_tags
 from forum.views.admin import uploads as admin_uploads
@@ -82,5 +83,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = tuple(
         organisation,
         # programme insight
         insight_dashboard,
+        # the search thesaurus
+        admin_search_terms,
     )
 )  # fmt: skip

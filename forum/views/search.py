@@ -11,6 +11,7 @@ from forum import queries, search
 from forum.extensions import limiter
 from forum.forms.search import ANY_CATEGORY, SearchForm
 from forum.search import SearchQuery
+from forum.search.suggest import did_you_mean
 from forum.web.paging import page_arg
 
 bp = Blueprint("search", __name__)
@@ -29,15 +30,18 @@ def search_limit() -> str:
 def index() -> str:
     page = page_arg()
     query = _query_from_request()
-    results = None
+    results = suggestion = None
     if not query.is_empty:
         per_page = current_app.config["SEARCH_RESULTS_PER_PAGE"]
         results = search.search_posts(query, current_user, page=page, per_page=per_page)
         query = results.query
         if results.number > results.pages:
             raise NotFound("There is no such page of results.")
+        suggestion = did_you_mean(results, current_user)
     form = _form_showing(query)
-    return render_template("search/index.html", form=form, query=query, results=results)
+    return render_template(
+        "search/index.html", form=form, query=query, results=results, suggestion=suggestion
+    )
 
 
 def _query_from_request() -> SearchQuery:

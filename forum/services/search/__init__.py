@@ -1,0 +1,1 @@
+"""Staff's side of search: the thesaurus (docs/search.md#the-thesaurus)."""

@@ -1,0 +1,1 @@
+"""A judged set for search relevance: threads written for it and the queries they answer."""
