@@ -25,7 +25,7 @@ def test_a_member_logs_a_thread_and_downloads_the_pdf(
     sign_in(page, email)
 
     page.goto(f"/t/{thread_id}")
-    page.get_by_role("link", name="Add to my learning log").first.click()
+    page.get_by_role("link", name="Add this thread to my learning log").first.click()
     expect(page.get_by_label("Title")).to_have_value("Haematuria in a 45-year-old smoker")
     assert_no_violations(page)
     page.get_by_label("Time spent, in minutes").fill("40")
