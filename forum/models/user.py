@@ -96,7 +96,7 @@ class User(Base):
     @property
     def has_way_in(self) -> bool:
         """A forum password or a linked organisation account (an invited member has neither)."""
-        return self.password_hash is not None or self.linked_identity_count > 0
+        return self.password_hash is not None or (self.linked_identity_count or 0) > 0
 
     @property
     def is_anonymous(self) -> bool:

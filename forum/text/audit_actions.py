@@ -141,6 +141,11 @@ ACTION_NAMES: dict[str, str] = {
     "webhook.delete": "Deleted a webhook",
     "webhook.resend": "Sent a webhook delivery again",
     "webhook.test": "Sent a webhook a test event",
+    # The search thesaurus
+    "search_terms.create": "Added a group of search terms",
+    "search_terms.update": "Changed a group of search terms",
+    "search_terms.delete": "Removed a group of search terms",
+    "search_terms.seed": "Added the standard groups of search terms",
 }
 
 _SEPARATORS = re.compile(r"[._]+")

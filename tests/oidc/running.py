@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import socket
@@ -62,7 +63,11 @@ def node() -> str:
 
 
 def free_port(start: int = FIRST_PORT) -> int:
-    """The first loopback port from ``start`` that nothing listens on."""
+    """The first loopback port from ``start`` that nothing listens on. Each pytest-xdist worker
+    looks in a range of its own (gw1 a thousand higher than gw0), so two workers starting
+    providers at once never both find the same port free."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    start += 1000 * int(worker.removeprefix("gw") or 0)
     for port in range(start, start + 400):
         with socket.socket() as probe:
             try:
