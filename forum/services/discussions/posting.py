@@ -11,7 +11,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from forum.errors import ServiceError
 from forum.extensions import db
-from forum.models import AnswerBasis, Category, Post, PostRevision, Thread, User, utcnow
+from forum.models import Category, Post, PostRevision, Thread, User, utcnow
 from forum.policy import (
     Actor,
     can_create_thread,
@@ -24,7 +24,7 @@ from forum.policy import (
 from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
 from forum.services.confidentiality import holds as confidentiality_holds
-from forum.services.discussions import reading, solutions
+from forum.services.discussions import checks, reading, solutions
 from forum.services.guidance import citations as cited
 from forum.services.guidance import verification
 from forum.services.insight import rollups as insight
@@ -36,34 +36,8 @@ from forum.services.webhooks import events as webhooks
 from forum.text import markup
 from forum.text.slugs import slugify
 
-TITLE_MIN_LENGTH = 5
 #: Thread columns changed by atomic UPDATEs; expired afterwards so the next read is fresh.
 COUNTERS = ["reply_count", "last_post_number", "last_post_at", "last_poster_name"]
-
-
-def _clean_title(title: str, max_length: int = 200) -> str:
-    title = " ".join(title.split())
-    if len(title) < TITLE_MIN_LENGTH:
-        raise ServiceError(
-            f"Give the thread a title of at least {TITLE_MIN_LENGTH} characters.", "title"
-        )
-    if len(title) > max_length:
-        raise ServiceError(f"Keep the title to {max_length} characters or fewer.", "title")
-    return title
-
-
-def _check_body(body: str) -> str:
-    if not body.strip():
-        raise ServiceError("Write something before posting.", "body")
-    return body
-
-
-def _check_basis(basis: str) -> str:
-    """What a reply rests on: one of ``AnswerBasis``, or "" for not stated."""
-    basis = (basis or "").strip()
-    if basis and basis not in {str(b) for b in AnswerBasis}:
-        raise ServiceError("Choose what the answer rests on, or “Not stated”.", "basis")
-    return basis
 
 
 def _new_post(
@@ -141,7 +115,7 @@ def create_thread(
     patient-identifiable (see ``services/confidentiality/guard.py``).
     """
     require(can_create_thread(actor, category))
-    title, body, now = _clean_title(title), _check_body(body), utcnow()
+    title, body, now = checks.clean_title(title), checks.check_body(body), utcnow()
     lock = select(Category.id).where(Category.id == category.id)
     earlier = _sent_before(actor, client_token, lock)
     if earlier is not None and earlier.post_number == 1 and earlier.body_source == body:
@@ -230,7 +204,7 @@ def reply_to_thread(
     A form sent again with the same ``client_token`` and text returns the reply it made.
     """
     require(can_reply(actor, thread))
-    body, now, basis = _check_body(body), utcnow(), _check_basis(basis)
+    body, now, basis = checks.check_body(body), utcnow(), checks.check_basis(basis)
     earlier = _sent_before(actor, client_token, select(Thread.id).where(Thread.id == thread.id))
     if earlier is not None and earlier.body_source == body:
         return earlier
@@ -312,9 +286,9 @@ def edit_post(
     ``basis`` (replies only; None keeps it) is what the reply rests on.
     """
     require(can_edit_post(actor, post))
-    body = _check_body(body)
+    body = checks.check_body(body)
     if basis is not None and post.post_number != 1:
-        post.basis = _check_basis(basis)
+        post.basis = checks.check_basis(basis)
     texts = _edited_texts(post, body, title, reason)
     verdict = confidentiality.check_post(
         actor, post.thread.category, texts, confirmed=pii_confirmed, post=post
@@ -323,7 +297,7 @@ def edit_post(
     decision = moderation_screening.screen_post(actor, post.thread.category, text)
     decision.raise_if_blocked()
     if title is not None and post.post_number == 1:
-        post.thread.title = _clean_title(title)
+        post.thread.title = checks.clean_title(title)
         post.thread.slug = slugify(post.thread.title)
     edits = 0 if body == post.body_source else 1
     review = confidentiality.record_confirmations(

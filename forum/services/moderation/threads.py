@@ -20,7 +20,7 @@ from forum.policy import (
 )
 from forum.services import audit
 from forum.services.confidentiality import guard as confidentiality
-from forum.services.discussions.posting import TITLE_MIN_LENGTH
+from forum.services.discussions.checks import TITLE_MIN_LENGTH
 from forum.services.moderation import state as moderation_state
 from forum.services.moderation.renumber import post_ids_in_order, renumber
 from forum.text.slugs import slugify
