@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import timedelta
 
 import pytest
@@ -276,12 +277,13 @@ def test_downloads_are_written_in_batches_not_on_every_download(app, client) -> 
 
 
 def test_redis_tallies_are_taken_once(app) -> None:
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on this machine")
+    url = os.environ.get("FORUM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("set FORUM_TEST_REDIS_URL to count downloads in a real Redis")
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.ping()  # no Redis at that address fails the test: CI must not skip it
     client.delete(downloads.REDIS_KEY)
     today = utcnow().date()
     for alliance in (WESSEX, WESSEX, KENT):
