@@ -64,11 +64,11 @@ def node() -> str:
 
 def free_port(start: int = FIRST_PORT) -> int:
     """The first loopback port from ``start`` that nothing listens on. Each pytest-xdist worker
-    looks in a range of its own (gw1 a thousand higher than gw0), and so does each of the two
-    runs CI makes side by side, so two providers starting at once never pick the same port."""
+    looks in a range of its own (gw1 a thousand higher than gw0), and so does a PostgreSQL run,
+    so two providers starting at once never pick the same port."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     start += 1000 * int(worker.removeprefix("gw") or 0)
-    # The PostgreSQL run (CI runs it beside the SQLite one) looks 500 higher again.
+    # A PostgreSQL run (if run beside the SQLite one) looks 500 higher again.
     start += 500 if os.environ.get("FORUM_TEST_DATABASE_URL") else 0
     for port in range(start, start + 400):
         with socket.socket() as probe:
