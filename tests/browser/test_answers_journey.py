@@ -175,10 +175,14 @@ def test_new_pages_have_no_axe_violations(playwright_browser, live_server, sign_
             assert_no_violations(a)
     with member(playwright_browser, live_server, sign_in, people["b"]) as b:
         b.goto(thread_url)
+        # Each mark is a form that reloads the page: wait for it before opening the menu
+        # again, or the click lands on the old page and the new one opens with it shut.
         b.locator("#post-1").locator("summary", has_text="More actions").click()
-        b.get_by_role("button", name="Helpful post 1").click()
+        with b.expect_navigation():
+            b.get_by_role("button", name="Helpful post 1").click()
         b.locator("#post-1").locator("summary", has_text="More actions").click()
-        b.get_by_role("button", name="Bookmark post 1").click()
+        with b.expect_navigation():
+            b.get_by_role("button", name="Bookmark post 1").click()
         b.locator("#post-1").locator("summary", has_text="More actions").click()
         expect(b.get_by_role("button", name="Bookmarked post 1")).to_be_visible()
         assert_no_violations(b)
